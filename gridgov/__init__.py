@@ -1,0 +1,1 @@
+"""gridgov (网格治理): grassroots governance for a county."""

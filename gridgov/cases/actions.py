@@ -1,0 +1,514 @@
+"""Every write to a case. Views, API, admin, CLI and the demo all call these."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Callable, Sequence
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from gridgov.cases import access
+from gridgov.cases.deadlines import deadline_for
+from gridgov.cases.models import (
+    AssigneeKind,
+    Attachment,
+    AttachmentKind,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Channel,
+    Rating,
+    RatingScore,
+    TimelineEntry,
+)
+from gridgov.cases.workflow import next_status
+from gridgov.catalog.models import Category, MatterItem, ResponsibleLevel
+from gridgov.core import clock
+from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridgov.core.uploads import CheckedPhoto, photos_check
+from gridgov.people.models import Department, Role, RoleAssignment, User
+from gridgov.people.selectors import user_roles
+from gridgov.territory.models import Region, RegionLevel
+from gridgov.territory.selectors import grid_at
+
+log = logging.getLogger("gridgov.cases")
+
+DESCRIPTION_MAX = 2000
+DESCRIPTION_MIN = 5
+TITLE_MAX = 100
+NOTE_MAX = 2000
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+_TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+
+# Hooks other modules register to react to committed case events (notifications, escalation).
+# Each is called inside the event's transaction with (case, entry) so an outbox row commits with it.
+event_hooks: list[Callable[[Case, TimelineEntry], None]] = []
+
+
+def _actor_label(actor: User | None) -> str:
+    if actor is None:
+        return "系统"
+    roles = user_roles(actor)
+    role_names = dict(Role.choices)
+    shown = [str(role_names[r]) for r in roles.names if r != Role.RESIDENT]
+    prefix = "、".join(shown) if shown else "居民"
+    return f"{prefix} {actor}"
+
+
+def _text(value: str | None, *, field: str, label: str, max_len: int, min_len: int = 0, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(f"请填写{label}", code="missing_field", fields={field: "required"})
+    if value and len(value) < min_len:
+        raise InvalidInput(f"{label}至少 {min_len} 个字", code="too_short", fields={field: "too_short"})
+    if len(value) > max_len:
+        raise InvalidInput(f"{label}不能超过 {max_len} 个字（现为 {len(value)} 个）", code="too_long", fields={field: "too_long"})
+    return value
+
+
+def _phone(value: str | None) -> str:
+    phone = re.sub(r"\s", "", value or "")
+    if re.fullmatch(r"1[\d-]{10,12}", phone):
+        phone = phone.replace("-", "")  # 138-1234-5678 is a mobile number written with dashes
+    if not phone:
+        raise InvalidInput("请填写联系电话", code="missing_field", fields={"contact_phone": "required"})
+    if not PHONE_RE.match(phone):
+        raise InvalidInput("联系电话格式不正确（手机号11位，或带区号的座机）", code="invalid_phone", fields={"contact_phone": "invalid"})
+    return phone
+
+
+def _new_tracking_no() -> str:
+    return "GG" + clock.now().strftime("%y%m%d") + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(6))
+
+
+def _store_photos(case: Case, entry: TimelineEntry, photos: Sequence[CheckedPhoto], kind: str, actor: User | None) -> None:
+    for photo in photos:
+        attachment = Attachment(
+            case=case, entry=entry, kind=kind, content_type=photo.content_type, size=photo.size,
+            sha256=photo.sha256, uploaded_by=actor, created_at=entry.created_at,
+        )
+        ext = photo.content_type.split("/")[-1].replace("jpeg", "jpg")
+        attachment.file.save(f"{case.tracking_no}-{photo.sha256[:12]}.{ext}", photo.upload, save=False)
+        # If the transaction rolls back, the file must not linger without a row.
+        name = attachment.file.name
+        storage = attachment.file.storage
+        _delete_on_rollback(storage, name)
+        attachment.save()
+
+
+def _delete_on_rollback(storage, name: str) -> None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    # Django has no on_rollback hook; remember files and remove them if the outer block fails.
+    pending = connection.__dict__.setdefault("_gridgov_new_files", [])
+    pending.append((storage, name))
+
+
+def _record(case: Case, *, event: str, actor: User | None, from_status: str, note: str = "", data: dict | None = None) -> TimelineEntry:
+    entry = TimelineEntry.objects.create(
+        case=case, event=event, actor=actor, actor_label=_actor_label(actor), from_status=from_status,
+        to_status=case.status, note=note, data=data or {}, created_at=clock.now(),
+    )
+    for hook in event_hooks:
+        hook(case, entry)
+    return entry
+
+
+def _apply(
+    *, actor: User, case_id: int, event: str, note: str = "", data: dict | None = None,
+    change: Callable[[Case], None] | None = None,
+) -> tuple[Case, TimelineEntry]:
+    """The one gateway: lock, check scope and permission, look the move up, write status and timeline."""
+    # Scope first, on the unlocked row, so an outsider learns nothing (404 like a missing case).
+    access.case_for(actor, case_id)
+    case = Case.objects.select_for_update().get(pk=case_id)
+    # State before permission: whoever may see the case learns "it is already accepted" (409), which is
+    # what two handlers racing for the same case need to hear.
+    to_status = next_status(case.status, event)
+    if to_status is None:
+        raise Conflict(
+            f"工单当前状态为「{case.get_status_display()}」，不能{CaseEvent(event).label}",
+            code="invalid_transition",
+        )
+    if not access.may_apply(actor, case, event):
+        raise PermissionDenied("您无权对该工单执行此操作", code="forbidden")
+    from_status = case.status
+    case.status = to_status
+    if change is not None:
+        change(case)
+    case.save()
+    entry = _record(case, event=event, actor=actor, from_status=from_status, note=note, data=data)
+    return case, entry
+
+
+def _suggest(title: str, description: str) -> dict:
+    """Ask the dispatch model for a category; never let it stop a submission."""
+    try:
+        from gridgov.intel.classifier import suggest
+    except ImportError:
+        return {}
+    try:
+        suggestion = suggest(title, description)
+    except Exception:  # a broken model file must not lose a resident's request
+        log.exception("dispatch suggestion failed")
+        return {}
+    category = Category.objects.filter(name=suggestion.label).first() if suggestion.label else None
+    return {
+        "suggested_category": category,
+        "suggested_label": suggestion.label or "",
+        "suggested_confidence": suggestion.confidence,
+        "suggestion_model": suggestion.model_version,
+    }
+
+
+def case_submit(
+    *,
+    actor: User | None,
+    channel: str,
+    description: str,
+    contact_phone: str,
+    title: str = "",
+    contact_name: str = "",
+    category: Category | None = None,
+    item: MatterItem | None = None,
+    lon: float | None = None,
+    lat: float | None = None,
+    address: str = "",
+    grid: Region | None = None,
+    photos: Sequence[UploadedFile] = (),
+    idempotency_key: str | None = None,
+) -> tuple[Case, bool]:
+    """点单. Returns (case, created); the same idempotency key always returns the first case."""
+    if channel not in Channel.values:
+        raise InvalidInput("渠道无效", code="invalid_channel")
+    if channel == Channel.PHONE and not access.may_dispatch_anywhere(actor):
+        raise PermissionDenied("只有派单员可以代录电话诉求", code="forbidden")
+    if channel == Channel.PATROL and not user_roles(actor).has(Role.GRID_WORKER):
+        raise PermissionDenied("只有网格员可以巡查上报", code="forbidden")
+    if channel == Channel.WEB and actor is None:
+        raise PermissionDenied("请先登录再提交诉求", code="not_authenticated")
+    key = (idempotency_key or "").strip() or None
+    if key and len(key) > 80:
+        raise InvalidInput("幂等键不能超过 80 个字符", code="invalid_idempotency_key")
+    if key:
+        existing = Case.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return _same_submitter(existing, actor), False
+
+    description = _text(description, field="description", label="问题描述", max_len=DESCRIPTION_MAX, min_len=DESCRIPTION_MIN)
+    title = _text(title, field="title", label="标题", max_len=TITLE_MAX, required=False) or _title_from(description)
+    contact_name = _text(contact_name, field="contact_name", label="联系人", max_len=50, required=False)
+    phone = _phone(contact_phone)
+    address = _text(address, field="address", label="地址", max_len=200, required=False)
+    if item is not None:
+        if not item.active:
+            raise InvalidInput("该事项已停用", code="invalid_item")
+        category = item.category
+    if (lon is None) != (lat is None):
+        raise InvalidInput("位置需要同时提供经度和纬度", code="invalid_location")
+    if lon is not None:
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise InvalidInput("经纬度超出范围", code="invalid_location")
+        located = grid_at(lon, lat)
+        if located is None:
+            raise InvalidInput("所选位置不在本县网格范围内，请重新选择或填写地址", code="location_outside_county")
+        grid = located
+    if grid is None and channel == Channel.PATROL:
+        grid = user_roles(actor).regions(Role.GRID_WORKER)[0]
+    if grid is not None and grid.level != RegionLevel.GRID:
+        raise InvalidInput("请选择一个网格", code="invalid_grid")
+    if grid is None and not address:
+        raise InvalidInput("请在地图上选择位置或填写地址", code="missing_location", fields={"address": "required"})
+    checked = photos_check(photos)
+    suggestion = _suggest(title, description)
+
+    try:
+        with transaction.atomic():
+            case = _create_case(
+                actor=actor, channel=channel, key=key, title=title, description=description, category=category,
+                item=item, lon=lon, lat=lat, address=address, grid=grid, contact_name=contact_name, phone=phone,
+                suggestion=suggestion, photos=checked,
+            )
+    except IntegrityError:
+        _forget_new_files()
+        if key:
+            existing = Case.objects.filter(idempotency_key=key).first()
+            if existing is not None:
+                return _same_submitter(existing, actor), False
+        raise
+    except BaseException:
+        _forget_new_files()
+        raise
+    _files_committed()
+    return case, True
+
+
+def _same_submitter(existing: Case, actor: User | None) -> Case:
+    owner = existing.submitter_id or existing.recorded_by_id
+    if actor is not None and owner is not None and owner != actor.pk:
+        raise Conflict("该幂等键已被其他提交使用", code="idempotency_key_reused")
+    return existing
+
+
+def _title_from(description: str) -> str:
+    first = re.split(r"[。！？!?\n]", description, maxsplit=1)[0].strip()
+    return (first[:30] + "…") if len(first) > 30 else first
+
+
+def _create_case(*, actor, channel, key, title, description, category, item, lon, lat, address, grid, contact_name,
+                 phone, suggestion, photos) -> Case:
+    is_resident_channel = channel == Channel.WEB
+    case = Case(
+        status=CaseStatus.SUBMITTED, channel=channel, idempotency_key=key, title=title, description=description,
+        category=category, item=item, lon=lon, lat=lat, address=address, grid=grid,
+        region_path=grid.path if grid else "", submitter=actor if is_resident_channel else None,
+        recorded_by=actor if not is_resident_channel else None,
+        contact_name=contact_name or (str(actor) if actor and is_resident_channel else ""), contact_phone=phone,
+        created_at=clock.now(), **suggestion,
+    )
+    for _ in range(5):
+        case.tracking_no = _new_tracking_no()
+        if not Case.objects.filter(tracking_no=case.tracking_no).exists():
+            break
+    case.save()
+    entry = _record(case, event=CaseEvent.SUBMIT, actor=actor, from_status="",
+                    note=f"渠道：{Channel(channel).label}", data={"channel": channel})
+    _store_photos(case, entry, photos, AttachmentKind.REPORT, actor)
+    return case
+
+
+def _forget_new_files() -> None:
+    connection = transaction.get_connection()
+    for storage, name in connection.__dict__.pop("_gridgov_new_files", []):
+        try:
+            storage.delete(name)
+        except OSError:
+            log.warning("could not remove orphan upload %s", name)
+
+
+def _files_committed() -> None:
+    transaction.get_connection().__dict__.pop("_gridgov_new_files", None)
+
+
+def _with_files(fn):
+    """Run an action that may store photos so that files of a failed transaction are removed."""
+    def wrapper(*args, **kwargs):
+        try:
+            with transaction.atomic():
+                result = fn(*args, **kwargs)
+        except BaseException:
+            _forget_new_files()
+            raise
+        _files_committed()
+        return result
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+@transaction.atomic
+def case_dispatch(
+    *, actor: User, case_id: int, item: MatterItem, to_worker: User | None = None,
+    to_department: Department | None = None, grid: Region | None = None, note: str = "",
+) -> Case:
+    """派单 (and re-dispatch): to the grid worker or a department, with the deadline from the catalogue."""
+    if (to_worker is None) == (to_department is None):
+        raise InvalidInput("请选择一名网格员或一个部门（二选一）", code="invalid_assignee")
+    if item is None or not item.active:
+        raise InvalidInput("请选择事项清单中的事项", code="invalid_item")
+    note = _text(note, field="note", label="派单说明", max_len=NOTE_MAX, required=False)
+    if grid is not None and grid.level != RegionLevel.GRID:
+        raise InvalidInput("请选择一个网格", code="invalid_grid")
+    if to_worker is not None:
+        worker_grids = list(
+            RoleAssignment.objects.filter(user=to_worker, role=Role.GRID_WORKER).values_list("region_id", flat=True)
+        )
+        if not worker_grids:
+            raise InvalidInput("所选人员不是网格员", code="invalid_assignee")
+    now = clock.now()
+
+    def change(case: Case) -> None:
+        if grid is not None:
+            case.grid = grid
+            case.region_path = grid.path
+        case.item = item
+        case.category = item.category
+        case.handler = to_worker
+        case.department = to_department
+        case.assignee_kind = AssigneeKind.GRID if to_worker else AssigneeKind.DEPARTMENT
+        case.dispatched_at = now
+        case.accepted_at = None
+        case.deadline_at = deadline_for(item, now)
+
+    assignee = str(to_worker) if to_worker else str(to_department)
+    case, _ = _apply(
+        actor=actor, case_id=case_id, event=CaseEvent.DISPATCH, change=change, note=note,
+        data={"assignee": assignee, "item": item.code, "kind": "worker" if to_worker else "department",
+              "suggested": _suggested_for(case_id)},
+    )
+    if to_worker is not None and case.grid_id is not None and case.grid_id not in worker_grids:
+        # Scope follows the grid; a worker handling a neighbour's case is allowed but logged.
+        log.info("case %s dispatched to worker %s outside their grid", case.tracking_no, to_worker.pk)
+    return case
+
+
+def _suggested_for(case_id: int) -> dict:
+    row = Case.objects.filter(pk=case_id).values("suggested_label", "suggested_confidence", "suggestion_model").first()
+    return row or {}
+
+
+def suggest_assignee(case: Case) -> dict:
+    """The responsible party the catalogue and the location point to: grid worker, community or department."""
+    item = case.item
+    worker = None
+    if case.grid_id:
+        worker = (
+            RoleAssignment.objects.filter(role=Role.GRID_WORKER, region_id=case.grid_id).select_related("user").first()
+        )
+    if item is not None and item.responsible_level == ResponsibleLevel.DEPARTMENT:
+        return {"kind": "department", "department": item.department, "worker": None}
+    return {"kind": "worker", "department": None, "worker": worker.user if worker else None}
+
+
+@transaction.atomic
+def case_accept(*, actor: User, case_id: int) -> Case:
+    now = clock.now()
+
+    def change(case: Case) -> None:
+        case.accepted_at = now
+        if case.assignee_kind == AssigneeKind.DEPARTMENT:
+            case.handler = actor
+
+    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.ACCEPT, change=change)
+    return case
+
+
+@transaction.atomic
+def case_return(*, actor: User, case_id: int, reason: str) -> Case:
+    """退单: the handler says it is not theirs; the reason is required so the centre can re-route."""
+    reason = _text(reason, field="reason", label="退单理由", max_len=NOTE_MAX, min_len=2)
+
+    def change(case: Case) -> None:
+        case.return_count += 1
+        case.handler = None if case.assignee_kind == AssigneeKind.GRID else case.handler
+
+    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.RETURN, note=reason, change=change)
+    return case
+
+
+@_with_files
+def case_progress(*, actor: User, case_id: int, note: str, photos: Sequence[UploadedFile] = ()) -> Case:
+    note = _text(note, field="note", label="进展说明", max_len=NOTE_MAX, min_len=2)
+    checked = photos_check(photos)
+    case, entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.PROGRESS, note=note)
+    _store_photos(case, entry, checked, AttachmentKind.PROGRESS, actor)
+    return case
+
+
+@_with_files
+def case_resolve(*, actor: User, case_id: int, result: str, photos: Sequence[UploadedFile] = ()) -> Case:
+    """办结: the result and, where the catalogue requires it, photo evidence."""
+    result = _text(result, field="result", label="办理结果", max_len=NOTE_MAX, min_len=2)
+    checked = photos_check(photos)
+    now = clock.now()
+
+    def change(case: Case) -> None:
+        if case.item is not None and case.item.photo_required and not checked:
+            raise InvalidInput("该事项办结须上传现场照片作为佐证", code="evidence_required", fields={"photos": "required"})
+        case.result = result
+        case.resolved_at = now
+
+    case, entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.RESOLVE, note=result, change=change)
+    _store_photos(case, entry, checked, AttachmentKind.EVIDENCE, actor)
+    return case
+
+
+@transaction.atomic
+def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Case:
+    """评单. Unsatisfied sends the case back for rework (返工) with the comment as the reason."""
+    if score not in RatingScore.values:
+        raise InvalidInput("请选择 满意 / 基本满意 / 不满意", code="invalid_score", fields={"score": "invalid"})
+    comment = _text(comment, field="comment", label="评价意见", max_len=NOTE_MAX, required=score == RatingScore.UNSATISFIED)
+    now = clock.now()
+    event = CaseEvent.REWORK if score == RatingScore.UNSATISFIED else CaseEvent.RATE
+
+    def change(case: Case) -> None:
+        Rating.objects.create(case=case, round=case.rework_count, score=score, comment=comment, rated_by=actor, created_at=now)
+        if event == CaseEvent.REWORK:
+            case.rework_count += 1
+            case.resolved_at = None
+            case.accepted_at = None
+        else:
+            case.closed_at = now
+
+    case, _ = _apply(
+        actor=actor, case_id=case_id, event=event, note=comment, data={"score": score}, change=change,
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor: User, case_id: int, note: str = "") -> Case:
+    """结案 without a rating, by the centre, when the resident did not rate within the rating period."""
+    note = _text(note, field="note", label="结案说明", max_len=NOTE_MAX, required=False) or "超过评价期未评价，由中心结案"
+    now = clock.now()
+
+    def change(case: Case) -> None:
+        case.closed_at = now
+
+    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.CLOSE, note=note, change=change)
+    return case
+
+
+@transaction.atomic
+def case_cancel(*, actor: User, case_id: int, reason: str = "") -> Case:
+    reason = _text(reason, field="reason", label="撤销原因", max_len=NOTE_MAX, required=False)
+    now = clock.now()
+
+    def change(case: Case) -> None:
+        case.closed_at = now
+
+    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.CANCEL, note=reason, change=change)
+    return case
+
+
+@transaction.atomic
+def case_merge(*, actor: User, case_id: int, into_id: int, note: str = "") -> Case:
+    """Merge a duplicate into an existing case; the duplicate's resident then follows the original."""
+    if case_id == into_id:
+        raise InvalidInput("不能合并到工单自身", code="merge_into_self")
+    note = _text(note, field="note", label="合并说明", max_len=NOTE_MAX, required=False)
+    original = access.case_for(actor, into_id)
+    if original.merged_into_id is not None:
+        raise Conflict("目标工单本身已被合并，请合并到原始工单", code="merge_target_merged")
+    now = clock.now()
+
+    def change(case: Case) -> None:
+        case.merged_into = original
+        case.closed_at = now
+
+    duplicate, _ = _apply(
+        actor=actor, case_id=case_id, event=CaseEvent.MERGE, change=change,
+        note=note or f"与工单 {original.tracking_no} 重复，已合并", data={"into": original.tracking_no},
+    )
+    _apply(
+        actor=actor, case_id=into_id, event=CaseEvent.MERGED_IN,
+        note=f"并入重复诉求 {duplicate.tracking_no}", data={"duplicate": duplicate.tracking_no},
+    )
+    return duplicate
+
+
+def case_lookup(*, tracking_no: str, phone_last4: str) -> Case:
+    """Anonymous look-up by tracking number + last 4 digits of the contact phone; a miss says nothing more."""
+    tracking_no = (tracking_no or "").strip().upper()
+    phone_last4 = (phone_last4 or "").strip()
+    if not re.fullmatch(r"\d{4}", phone_last4) or not re.fullmatch(r"[A-Z0-9]{6,20}", tracking_no):
+        raise InvalidInput("请输入受理编号和联系电话后四位", code="invalid_lookup")
+    case = Case.objects.filter(tracking_no=tracking_no).first()
+    if case is None or not case.contact_phone.endswith(phone_last4):
+        raise NotFound("未找到该编号的诉求，请核对受理编号和电话后四位", code="case_not_found")
+    return case

@@ -1,0 +1,5 @@
+"""Case endpoints (filled in by the API work)."""
+
+from ninja import Router
+
+router = Router(tags=["cases"])

@@ -1,0 +1,107 @@
+"""Every (status, event) pair of the case machine: allowed ones move and write the timeline, the rest
+are refused with a conflict and change nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridgov.cases import actions
+from gridgov.cases.models import Case, CaseEvent, CaseStatus, RatingScore, TimelineEntry
+from gridgov.cases.tests import case_flow
+from gridgov.cases.workflow import GATEWAY_EVENTS, TRANSITIONS
+from gridgov.core.errors import Conflict
+
+
+def _in_status(world, status: str) -> Case:
+    if status == CaseStatus.SUBMITTED:
+        return case_flow.submitted(world)
+    if status == CaseStatus.DISPATCHED:
+        return case_flow.dispatched(world)
+    if status == CaseStatus.RETURNED:
+        case = case_flow.dispatched(world)
+        return actions.case_return(actor=world.worker_a, case_id=case.pk, reason="不属于本网格")
+    if status == CaseStatus.ACCEPTED:
+        return case_flow.accepted(world)
+    if status == CaseStatus.RESOLVED:
+        return case_flow.resolved(world)
+    if status == CaseStatus.REWORK:
+        case = case_flow.resolved(world)
+        return actions.case_rate(actor=world.resident, case_id=case.pk, score=RatingScore.UNSATISFIED, comment="灯还是不亮")
+    if status == CaseStatus.CLOSED:
+        case = case_flow.resolved(world)
+        return actions.case_rate(actor=world.resident, case_id=case.pk, score=RatingScore.SATISFIED)
+    if status == CaseStatus.CANCELLED:
+        case = case_flow.submitted(world)
+        return actions.case_cancel(actor=world.resident, case_id=case.pk, reason="已自行解决")
+    if status == CaseStatus.MERGED:
+        original = case_flow.submitted(world)
+        duplicate = case_flow.submitted(world, description="路灯不亮，门口一片漆黑")
+        return actions.case_merge(actor=world.dispatcher, case_id=duplicate.pk, into_id=original.pk)
+    raise AssertionError(status)
+
+
+def _apply(world, case: Case, event: str) -> None:
+    w = world
+    if event == CaseEvent.DISPATCH:
+        actions.case_dispatch(actor=w.dispatcher, case_id=case.pk, item=w.item_litter, to_worker=w.worker_a)
+    elif event == CaseEvent.ACCEPT:
+        actions.case_accept(actor=w.worker_a, case_id=case.pk)
+    elif event == CaseEvent.RETURN:
+        actions.case_return(actor=w.worker_a, case_id=case.pk, reason="不属于本网格")
+    elif event == CaseEvent.PROGRESS:
+        actions.case_progress(actor=w.worker_a, case_id=case.pk, note="已联系供电所")
+    elif event == CaseEvent.RESOLVE:
+        actions.case_resolve(actor=w.worker_a, case_id=case.pk, result="已处理完毕")
+    elif event == CaseEvent.RATE:
+        actions.case_rate(actor=w.resident, case_id=case.pk, score=RatingScore.BASIC)
+    elif event == CaseEvent.REWORK:
+        actions.case_rate(actor=w.resident, case_id=case.pk, score=RatingScore.UNSATISFIED, comment="没有解决")
+    elif event == CaseEvent.CLOSE:
+        actions.case_close(actor=w.dispatcher, case_id=case.pk)
+    elif event == CaseEvent.CANCEL:
+        actions.case_cancel(actor=w.resident, case_id=case.pk)
+    elif event == CaseEvent.MERGE:
+        target = case_flow.submitted(w, description="另一条相同的路灯诉求")
+        actions.case_merge(actor=w.dispatcher, case_id=case.pk, into_id=target.pk)
+    elif event == CaseEvent.MERGED_IN:
+        duplicate = case_flow.submitted(w, description="重复提交的路灯诉求")
+        actions.case_merge(actor=w.dispatcher, case_id=duplicate.pk, into_id=case.pk)
+    else:
+        raise AssertionError(event)
+
+
+def _snapshot(case: Case) -> dict:
+    row = Case.objects.filter(pk=case.pk).values().get()
+    row["timeline"] = TimelineEntry.objects.filter(case=case).count()
+    return row
+
+
+PAIRS = [(status, event) for status in CaseStatus.values for event in GATEWAY_EVENTS]
+
+
+@pytest.mark.parametrize(("status", "event"), PAIRS)
+def test_every_status_event_pair(world, status, event):
+    case = _in_status(world, status)
+    assert case.status == status
+    before = _snapshot(case)
+    expected = TRANSITIONS.get((status, event))
+    if expected is None:
+        with pytest.raises(Conflict) as err:
+            _apply(world, case, event)
+        assert err.value.code == "invalid_transition"
+        assert err.value.status == 409
+        assert _snapshot(case) == before
+    else:
+        _apply(world, case, event)
+        case.refresh_from_db()
+        assert case.status == expected
+        entry = TimelineEntry.objects.filter(case=case).order_by("-id").first()
+        assert entry.event == event
+        assert (entry.from_status, entry.to_status) == (status, expected)
+        assert _snapshot(case)["timeline"] == before["timeline"] + 1
+
+
+def test_every_transition_is_reachable_from_a_real_status():
+    statuses = set(CaseStatus.values)
+    for (source, event), target in TRANSITIONS.items():
+        assert source in statuses and target in statuses and event in GATEWAY_EVENTS

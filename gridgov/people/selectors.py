@@ -1,0 +1,55 @@
+"""Reads about who holds which roles where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from gridgov.people.models import ApiToken, Role, RoleAssignment, User
+
+
+@dataclass
+class RoleSet:
+    """A user's role assignments, loaded once per request."""
+
+    assignments: list[RoleAssignment] = field(default_factory=list)
+
+    def has(self, role: str) -> bool:
+        return any(a.role == role for a in self.assignments)
+
+    def regions(self, *roles: str) -> list:
+        return [a.region for a in self.assignments if a.role in roles and a.region is not None]
+
+    def department_ids(self) -> list[int]:
+        return [a.department_id for a in self.assignments if a.role == Role.DEPARTMENT and a.department_id]
+
+    @property
+    def names(self) -> list[str]:
+        return sorted({a.role for a in self.assignments})
+
+
+def user_roles(user: User | None) -> RoleSet:
+    if user is None or not user.is_authenticated:
+        return RoleSet()
+    cached = getattr(user, "_gridgov_roles", None)
+    if cached is None:
+        cached = RoleSet(list(RoleAssignment.objects.filter(user=user).select_related("region", "department")))
+        user._gridgov_roles = cached
+    return cached
+
+
+def user_for_token(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.filter(token_hash=ApiToken.digest(raw), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def token_revoke(token: ApiToken) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])

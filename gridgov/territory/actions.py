@@ -1,0 +1,56 @@
+"""Writes to the territory."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from gridgov.core.errors import InvalidInput
+from gridgov.territory.models import LEVEL_DEPTH, Region, RegionLevel
+
+_CHILD_LEVEL = {
+    None: RegionLevel.COUNTY,
+    RegionLevel.COUNTY: RegionLevel.TOWNSHIP,
+    RegionLevel.TOWNSHIP: RegionLevel.VILLAGE,
+    RegionLevel.VILLAGE: RegionLevel.GRID,
+}
+
+
+def _centre(boundary: dict | None) -> tuple[float | None, float | None]:
+    if not boundary:
+        return None, None
+    from shapely.geometry import shape
+
+    point = shape(boundary).representative_point()
+    return point.x, point.y
+
+
+def _check_boundary(boundary: dict | None) -> None:
+    if boundary is None:
+        return
+    from shapely.geometry import shape
+
+    try:
+        geometry = shape(boundary)
+    except Exception as exc:  # shapely raises several types for malformed GeoJSON
+        raise InvalidInput(f"边界不是有效的 GeoJSON 多边形：{exc}", code="invalid_boundary") from exc
+    if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.is_valid or geometry.is_empty:
+        raise InvalidInput("边界必须是有效的多边形", code="invalid_boundary")
+
+
+@transaction.atomic
+def region_create(
+    *, code: str, name: str, level: str, parent: Region | None, kind: str = "", boundary: dict | None = None
+) -> Region:
+    expected = _CHILD_LEVEL[parent.level if parent else None]
+    if level != expected:
+        raise InvalidInput(f"{name}: 层级应为 {expected}", code="invalid_level")
+    if not code.isdigit():
+        raise InvalidInput("区划代码只能是数字", code="invalid_code")
+    _check_boundary(boundary)
+    lon, lat = _centre(boundary)
+    path = (parent.path if parent else "/") + code + "/"
+    assert len(path.strip("/").split("/")) == LEVEL_DEPTH[RegionLevel(level)] + 1
+    return Region.objects.create(
+        code=code, name=name, level=level, parent=parent, kind=kind, boundary=boundary, path=path,
+        centre_lon=lon, centre_lat=lat,
+    )
