@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("board/", include("gridgov.board.urls")),
     path("kpi/", include("gridgov.kpi.urls")),
+    path("notifications/", include("gridgov.notify.urls")),
     path("", include("gridgov.cases.urls")),
 ]
 

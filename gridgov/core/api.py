@@ -79,7 +79,13 @@ def build_api() -> NinjaAPI:
         log.exception("unhandled API error")
         return api.create_response(request, error_body("server_error", "服务器内部错误，请稍后重试"), status=500)
 
+    from gridgov.board.api import router as board_router
     from gridgov.cases.api import router as cases_router
+    from gridgov.kpi.api import router as kpi_router
+    from gridgov.notify.api import router as notify_router
 
     api.add_router("/", cases_router)
+    api.add_router("/board", board_router)
+    api.add_router("/kpi", kpi_router)
+    api.add_router("/notifications", notify_router)
     return api
