@@ -13,7 +13,8 @@ The rule (docs/workcal.md has examples):
     left     = measure(now, deadline)             # negative when overdue
     consumed = total - left                       # == measure(started_at, now) - paused
     share    = consumed / total
-    level    = red if now > deadline, yellow if share >= yellow_share, else green
+    level    = red if t > deadline(t), yellow if share >= yellow_share, else green
+               where t = now, or the start of the open pause if the clock is stopped
 
 `measure`/`advance` count working time for working units and wall-clock time for calendar_hours.
 Pauses (补充材料: waiting on the resident; 缓办: approved postponement) therefore push the deadline out
@@ -150,6 +151,17 @@ class SlaClock:
     def is_paused(self, now: datetime) -> bool:
         return any(p.start <= now and (p.end is None or now < p.end) for p in self.pauses)
 
+    def _frozen_at(self, now: datetime) -> datetime:
+        """The instant the clock stopped if a pause is open at `now`, else `now`."""
+        if not self.is_paused(now) or now <= self.started_at:
+            return now
+        # The merged interval that contains `now` ends at `now` once clipped; its start is when the
+        # clock stopped (overlapping or back-to-back pauses count as one stop).
+        for start, end in reversed(self._pause_intervals(now)):
+            if end == now:
+                return start
+        return now
+
     def deadline(self, now: datetime) -> datetime:
         return self._advance(self.base_deadline(), self.paused_time(now))
 
@@ -181,8 +193,12 @@ class SlaClock:
             # Before started_at nothing is consumed yet (a clock evaluated early reads 0, not < 0).
             share = max(0.0, (budget - left) / budget)
         # Compare instants, not working time: at 20:00 after a 17:30 deadline no working time has
-        # passed, yet the case is overdue.
-        if now > deadline:
+        # passed, yet the case is overdue. While paused, judge at the instant the clock stopped: a
+        # case paused on time at 17:30 sharp must not turn red overnight just because non-working
+        # time pushes nothing.
+        frozen = self._frozen_at(now)
+        overdue = (frozen > self.deadline(frozen)) if frozen != now else (now > deadline)
+        if overdue:
             level = Level.RED
         elif share >= yellow_share:
             level = Level.YELLOW

@@ -1,0 +1,115 @@
+"""Writes to the working calendar. The admin, the management command and migrations all come here."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from gridgov.core.errors import InvalidInput, NotFound
+from gridgov.workcal.holidays import read_year
+from gridgov.workcal.models import CalendarDay, DaySource
+
+logger = logging.getLogger("gridgov.workcal")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a year load did, for the command line and the log."""
+
+    year: int
+    provisional: bool
+    created: int
+    updated: int
+    deleted: int
+    kept: int  # rows an admin maintains, left as they are
+
+
+def _actor_id(actor) -> int | None:
+    return getattr(actor, "pk", None)
+
+
+@transaction.atomic
+def calendar_load_year(year: int, *, actor=None) -> LoadResult:
+    """Bring the table for `year` in line with data/calendar_<year>.json.
+
+    Idempotent. Shipped rows are created, updated, or deleted when the file no longer lists them (as
+    when a provisional year is replaced by the official notice); rows an admin created or edited are
+    never touched, because the county's own decision wins over the shipped file.
+    """
+    try:
+        shipped = read_year(year)
+    except FileNotFoundError as exc:
+        raise NotFound(f"没有 {year} 年的节假日数据", code="calendar_year_missing") from exc
+    existing = {
+        row.date: row
+        for row in CalendarDay.objects.select_for_update().filter(date__year=year)
+    }
+    created = updated = kept = 0
+    listed: set[date] = set()
+    for entry in shipped.entries:
+        listed.add(entry.day)
+        row = existing.get(entry.day)
+        if row is not None and row.source == DaySource.ADMIN:
+            kept += 1
+            continue
+        values = {
+            "is_workday": entry.is_workday,
+            "name": entry.name,
+            "note": entry.note,
+            "provisional": shipped.provisional,
+            "source": DaySource.SHIPPED,
+        }
+        if row is None:
+            CalendarDay.objects.create(date=entry.day, updated_by_id=_actor_id(actor), **values)
+            created += 1
+        elif any(getattr(row, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(row, field, value)
+            row.updated_by_id = _actor_id(actor)
+            row.revision += 1
+            row.save()
+            updated += 1
+    stale = [
+        row.pk for day, row in existing.items() if day not in listed and row.source == DaySource.SHIPPED
+    ]
+    deleted, _ = CalendarDay.objects.filter(pk__in=stale).delete()
+    kept += sum(1 for day, row in existing.items() if day not in listed and row.source == DaySource.ADMIN)
+    result = LoadResult(year, shipped.provisional, created, updated, deleted, kept)
+    logger.info("calendar_load_year %s by %s: %s", year, _actor_id(actor), result)
+    return result
+
+
+@transaction.atomic
+def calendar_day_set(
+    *, actor, day: date, is_workday: bool, name: str = "", note: str = ""
+) -> CalendarDay:
+    """Create or change the override for `day`. An admin's entry counts as confirmed (not provisional)."""
+    if len(name) > 40:
+        raise InvalidInput("名称不能超过 40 个字", code="calendar_name_too_long")
+    row = CalendarDay.objects.select_for_update().filter(date=day).first()
+    if row is None:
+        row = CalendarDay(date=day)
+    before = None if row.pk is None else (row.is_workday, row.name)
+    row.is_workday = is_workday
+    row.name = name
+    row.note = note
+    row.provisional = False
+    row.source = DaySource.ADMIN
+    row.updated_by_id = _actor_id(actor)
+    if row.pk is not None:
+        row.revision += 1
+    row.save()
+    logger.info("calendar_day_set %s by %s: %s -> %s", day, _actor_id(actor), before, (is_workday, name))
+    return row
+
+
+@transaction.atomic
+def calendar_day_clear(*, actor, day: date) -> None:
+    """Remove the override for `day`, so it follows the default week again."""
+    deleted, _ = CalendarDay.objects.filter(date=day).delete()
+    if not deleted:
+        raise NotFound(f"{day} 没有单独设置", code="calendar_day_missing")
+    logger.info("calendar_day_clear %s by %s", day, _actor_id(actor))

@@ -1,0 +1,67 @@
+"""Loading the shipped holidays and editing days (database)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from gridgov.core.errors import NotFound
+from gridgov.workcal.actions import calendar_day_clear, calendar_day_set, calendar_load_year
+from gridgov.workcal.holidays import read_year
+from gridgov.workcal.models import CalendarDay, DaySource
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_migration_ships_2026_and_a_provisional_2027():
+    assert CalendarDay.objects.filter(date__year=2026).count() == len(read_year(2026).entries)
+    assert not CalendarDay.objects.filter(date__year=2026, provisional=True).exists()
+    assert CalendarDay.objects.filter(date__year=2027).count() == len(read_year(2027).entries)
+    assert not CalendarDay.objects.filter(date__year=2027, provisional=False).exists()
+    assert CalendarDay.objects.get(date=date(2026, 10, 10)).is_workday
+
+
+def test_loading_again_changes_nothing():
+    result = calendar_load_year(2026)
+    assert (result.created, result.updated, result.deleted, result.kept) == (0, 0, 0, 0)
+
+
+def test_loading_into_an_empty_table_creates_every_day(admin_user):
+    CalendarDay.objects.all().delete()
+    result = calendar_load_year(2026, actor=admin_user)
+    assert result.created == len(read_year(2026).entries)
+    assert CalendarDay.objects.get(date=date(2026, 2, 14)).updated_by == admin_user
+
+
+def test_a_shipped_day_the_file_no_longer_lists_is_removed():
+    # As when the provisional 2027 set is replaced by the official notice.
+    CalendarDay.objects.create(date=date(2027, 12, 31), is_workday=False, name="猜测", source=DaySource.SHIPPED)
+    assert calendar_load_year(2027).deleted == 1
+    assert not CalendarDay.objects.filter(date=date(2027, 12, 31)).exists()
+
+
+def test_the_countys_own_edits_survive_a_reload(admin_user):
+    calendar_day_set(actor=admin_user, day=date(2026, 10, 10), is_workday=False, name="县里调整")
+    calendar_day_set(actor=admin_user, day=date(2026, 12, 31), is_workday=False, name="县里安排")
+    result = calendar_load_year(2026)
+    assert result.kept == 2
+    assert not CalendarDay.objects.get(date=date(2026, 10, 10)).is_workday
+    assert CalendarDay.objects.filter(date=date(2026, 12, 31)).exists()
+
+
+def test_an_admin_edit_confirms_a_provisional_day(admin_user):
+    row = calendar_day_set(actor=admin_user, day=date(2027, 2, 9), is_workday=False, name="春节")
+    assert (row.provisional, row.source, row.updated_by) == (False, DaySource.ADMIN, admin_user)
+
+
+def test_clearing_a_day_returns_it_to_the_default_week(admin_user):
+    calendar_day_clear(actor=admin_user, day=date(2026, 10, 10))
+    assert not CalendarDay.objects.filter(date=date(2026, 10, 10)).exists()
+    with pytest.raises(NotFound):
+        calendar_day_clear(actor=admin_user, day=date(2026, 10, 10))
+
+
+def test_a_year_without_a_file_is_not_found():
+    with pytest.raises(NotFound):
+        calendar_load_year(1999)
