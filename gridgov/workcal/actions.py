@@ -43,10 +43,7 @@ def calendar_load_year(year: int, *, actor=None) -> LoadResult:
         shipped = read_year(year)
     except FileNotFoundError as exc:
         raise NotFound(f"没有 {year} 年的节假日数据", code="calendar_year_missing") from exc
-    existing = {
-        row.date: row
-        for row in CalendarDay.objects.select_for_update().filter(date__year=year)
-    }
+    existing = {row.date: row for row in CalendarDay.objects.select_for_update().filter(date__year=year)}
     created = updated = kept = 0
     listed: set[date] = set()
     for entry in shipped.entries:
@@ -72,9 +69,7 @@ def calendar_load_year(year: int, *, actor=None) -> LoadResult:
             row.revision += 1
             row.save()
             updated += 1
-    stale = [
-        row.pk for day, row in existing.items() if day not in listed and row.source == DaySource.SHIPPED
-    ]
+    stale = [row.pk for day, row in existing.items() if day not in listed and row.source == DaySource.SHIPPED]
     deleted, _ = CalendarDay.objects.filter(pk__in=stale).delete()
     kept += sum(1 for day, row in existing.items() if day not in listed and row.source == DaySource.ADMIN)
     result = LoadResult(year, shipped.provisional, created, updated, deleted, kept)
@@ -83,9 +78,7 @@ def calendar_load_year(year: int, *, actor=None) -> LoadResult:
 
 
 @transaction.atomic
-def calendar_day_set(
-    *, actor, day: date, is_workday: bool, name: str = "", note: str = ""
-) -> CalendarDay:
+def calendar_day_set(*, actor, day: date, is_workday: bool, name: str = "", note: str = "") -> CalendarDay:
     """Create or change the override for `day`. An admin's entry counts as confirmed (not provisional)."""
     if len(name) > 40:
         raise InvalidInput("名称不能超过 40 个字", code="calendar_name_too_long")

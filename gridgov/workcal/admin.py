@@ -28,7 +28,16 @@ class YearFilter(admin.SimpleListFilter):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ("date", "weekday", "is_workday", "name", "provisional", "source", "updated_by", "updated_at")
+    list_display = (
+        "date",
+        "weekday",
+        "is_workday",
+        "name",
+        "provisional",
+        "source",
+        "updated_by",
+        "updated_at",
+    )
     list_filter = (YearFilter, "is_workday", "provisional", "source")
     search_fields = ("name", "note")
     date_hierarchy = "date"

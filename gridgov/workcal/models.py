@@ -28,7 +28,11 @@ class CalendarDay(models.Model):
     provisional = models.BooleanField(_("待核实"), default=False)
     source = models.CharField(_("来源"), max_length=16, choices=DaySource.choices, default=DaySource.SHIPPED)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)

@@ -99,7 +99,11 @@ class SlaClock:
         self.pauses: tuple[Pause, ...] = tuple(checked)
         extra = tuple(extensions)
         for amount_extra in extra:
-            if isinstance(amount_extra, bool) or not isinstance(amount_extra, numbers.Real) or amount_extra < 0:
+            if (
+                isinstance(amount_extra, bool)
+                or not isinstance(amount_extra, numbers.Real)
+                or amount_extra < 0
+            ):
                 # An extension that shortens the deadline is not an extension; refuse it loudly.
                 raise ValueError(f"an extension must be >= 0, got {amount_extra!r}")
         self.extensions: tuple[numbers.Real | float | int, ...] = extra
@@ -211,4 +215,3 @@ class SlaClock:
             level=level,
             paused=self.is_paused(now),
         )
-

@@ -36,7 +36,9 @@ def test_loading_into_an_empty_table_creates_every_day(admin_user):
 
 def test_a_shipped_day_the_file_no_longer_lists_is_removed():
     # As when the provisional 2027 set is replaced by the official notice.
-    CalendarDay.objects.create(date=date(2027, 12, 31), is_workday=False, name="猜测", source=DaySource.SHIPPED)
+    CalendarDay.objects.create(
+        date=date(2027, 12, 31), is_workday=False, name="猜测", source=DaySource.SHIPPED
+    )
     assert calendar_load_year(2027).deleted == 1
     assert not CalendarDay.objects.filter(date=date(2027, 12, 31)).exists()
 
@@ -65,3 +67,14 @@ def test_clearing_a_day_returns_it_to_the_default_week(admin_user):
 def test_a_year_without_a_file_is_not_found():
     with pytest.raises(NotFound):
         calendar_load_year(1999)
+
+
+def test_the_command_reloads_every_shipped_year():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("workcal_load", stdout=out)
+    assert "2026: 0 created" in out.getvalue()
+    assert "2027: 0 created" in out.getvalue() and "PROVISIONAL" in out.getvalue()

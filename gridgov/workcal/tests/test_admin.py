@@ -28,8 +28,12 @@ def test_editing_a_day_goes_through_the_action(admin_client, admin_user):
     )
     assert page.status_code == 302, page.content.decode()[:2000]
     row.refresh_from_db()
-    assert (row.provisional, row.source, row.updated_by, row.note) == (False, DaySource.ADMIN, admin_user,
-                                                                       "已按国务院通知核实")
+    assert (row.provisional, row.source, row.updated_by, row.note) == (
+        False,
+        DaySource.ADMIN,
+        admin_user,
+        "已按国务院通知核实",
+    )
 
 
 def test_adding_a_local_rest_day(admin_client):

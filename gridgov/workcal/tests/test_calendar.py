@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -72,7 +72,7 @@ class TestWorkingHours:
         assert county_calendar.add(at(2026, 3, 7, 10), 0, H) == at(2026, 3, 7, 10)
 
     def test_an_instant_in_another_zone_is_read_in_beijing_time(self, county_calendar):
-        start = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 10:00 in Beijing
+        start = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
         assert county_calendar.add(start, 1, H) == at(2026, 3, 2, 11)
 
 
@@ -164,8 +164,14 @@ class TestShippedData:
         assert not year.provisional
         rest = {e.day for e in year.entries if not e.is_workday}
         work = {e.day for e in year.entries if e.is_workday}
-        assert work == {date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9),
-                        date(2026, 9, 20), date(2026, 10, 10)}
+        assert work == {
+            date(2026, 1, 4),
+            date(2026, 2, 14),
+            date(2026, 2, 28),
+            date(2026, 5, 9),
+            date(2026, 9, 20),
+            date(2026, 10, 10),
+        }
         assert len(rest) == 3 + 9 + 3 + 5 + 3 + 3 + 7
         assert {date(2026, 10, d) for d in range(1, 8)} <= rest
 
@@ -195,8 +201,12 @@ def test_working_time_between_inverts_add(county_calendar, start, minutes):
 
 
 @settings(max_examples=150, deadline=None)
-@given(start=instants, a=st.integers(min_value=0, max_value=60), b=st.integers(min_value=0, max_value=60),
-       unit=st.sampled_from([H, D, C]))
+@given(
+    start=instants,
+    a=st.integers(min_value=0, max_value=60),
+    b=st.integers(min_value=0, max_value=60),
+    unit=st.sampled_from([H, D, C]),
+)
 def test_more_budget_never_gives_an_earlier_deadline(county_calendar, start, a, b, unit):
     small, large = sorted((a, b))
     assert county_calendar.add(start, small, unit) <= county_calendar.add(start, large, unit)

@@ -57,7 +57,9 @@ class TestDeadlineAndLevel:
         assert clock.level(at(2026, 3, 6, 10)) == Level.GREEN
 
     def test_hours_budget_across_national_day(self, county_calendar):
-        clock = SlaClock(calendar=county_calendar, started_at=at(2026, 9, 30, 15), amount=8, unit="working_hours")
+        clock = SlaClock(
+            calendar=county_calendar, started_at=at(2026, 9, 30, 15), amount=8, unit="working_hours"
+        )
         # 2.5 h on 30 September, then 5.5 h on 8 October (09:00–12:00, 13:30–16:00).
         assert clock.deadline(at(2026, 9, 30, 15)) == at(2026, 10, 8, 16)
         assert clock.level(at(2026, 10, 5, 12)) == Level.GREEN  # mid-holiday: only 2.5 h used
@@ -104,7 +106,10 @@ class TestPauses:
 
     def test_calendar_hours_pause_by_wall_clock(self, county_calendar):
         clock = SlaClock(
-            calendar=county_calendar, started_at=at(2026, 9, 30, 10), amount=24, unit=Unit.CALENDAR_HOURS,
+            calendar=county_calendar,
+            started_at=at(2026, 9, 30, 10),
+            amount=24,
+            unit=Unit.CALENDAR_HOURS,
             pauses=[(at(2026, 9, 30, 20), at(2026, 9, 30, 22))],
         )
         assert clock.deadline(at(2026, 10, 1, 0)) == at(2026, 10, 1, 12)
@@ -131,7 +136,9 @@ class TestExtensions:
 
 # --- properties ----------------------------------------------------------------------------------
 
-starts = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(SHANGHAI))
+starts = st.datetimes(
+    min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(SHANGHAI)
+)
 budgets = st.one_of(
     st.tuples(st.integers(1, 10), st.just(Unit.WORKING_DAYS)),
     st.tuples(st.integers(1, 60), st.just(Unit.WORKING_HOURS)),
@@ -142,8 +149,10 @@ pause_specs = st.lists(st.tuples(minutes, st.one_of(st.none(), st.integers(0, 60
 
 
 def build_pauses(start: datetime, specs) -> list[Pause]:
-    return [Pause(start + timedelta(minutes=o), None if d is None else start + timedelta(minutes=o + d))
-            for o, d in specs]
+    return [
+        Pause(start + timedelta(minutes=o), None if d is None else start + timedelta(minutes=o + d))
+        for o, d in specs
+    ]
 
 
 @settings(max_examples=120, deadline=None)
@@ -152,38 +161,62 @@ def test_pausing_never_shortens_a_deadline(county_calendar, start, budget, specs
     amount, unit = budget
     now = start + timedelta(minutes=now_after)
     plain = SlaClock(calendar=county_calendar, started_at=start, amount=amount, unit=unit)
-    paused = SlaClock(calendar=county_calendar, started_at=start, amount=amount, unit=unit,
-                      pauses=build_pauses(start, specs))
+    paused = SlaClock(
+        calendar=county_calendar,
+        started_at=start,
+        amount=amount,
+        unit=unit,
+        pauses=build_pauses(start, specs),
+    )
     assert paused.deadline(now) >= plain.deadline(now)
 
 
 @settings(max_examples=120, deadline=None)
-@given(start=starts, budget=budgets, offset=minutes, short=st.integers(0, 60 * 24 * 10),
-       longer=st.one_of(st.none(), st.integers(0, 60 * 24 * 10)), now_after=minutes)
-def test_more_pause_time_never_gives_an_earlier_deadline(county_calendar, start, budget, offset, short, longer,
-                                                         now_after):
+@given(
+    start=starts,
+    budget=budgets,
+    offset=minutes,
+    short=st.integers(0, 60 * 24 * 10),
+    longer=st.one_of(st.none(), st.integers(0, 60 * 24 * 10)),
+    now_after=minutes,
+)
+def test_more_pause_time_never_gives_an_earlier_deadline(
+    county_calendar, start, budget, offset, short, longer, now_after
+):
     amount, unit = budget
     now = start + timedelta(minutes=now_after)
     pause_start = start + timedelta(minutes=offset)
     short_end = pause_start + timedelta(minutes=short)
     long_end = None if longer is None else short_end + timedelta(minutes=longer)
-    a = SlaClock(calendar=county_calendar, started_at=start, amount=amount, unit=unit,
-                 pauses=[(pause_start, short_end)])
-    b = SlaClock(calendar=county_calendar, started_at=start, amount=amount, unit=unit,
-                 pauses=[(pause_start, long_end)])
+    a = SlaClock(
+        calendar=county_calendar,
+        started_at=start,
+        amount=amount,
+        unit=unit,
+        pauses=[(pause_start, short_end)],
+    )
+    b = SlaClock(
+        calendar=county_calendar, started_at=start, amount=amount, unit=unit, pauses=[(pause_start, long_end)]
+    )
     assert b.deadline(now) >= a.deadline(now)
 
 
 @settings(max_examples=120, deadline=None)
-@given(start=starts, budget=budgets, extra=st.lists(st.integers(0, 5), max_size=3), specs=pause_specs,
-       now_after=minutes)
+@given(
+    start=starts,
+    budget=budgets,
+    extra=st.lists(st.integers(0, 5), max_size=3),
+    specs=pause_specs,
+    now_after=minutes,
+)
 def test_an_extension_never_shortens_a_deadline(county_calendar, start, budget, extra, specs, now_after):
     amount, unit = budget
     now = start + timedelta(minutes=now_after)
     pauses = build_pauses(start, specs)
     plain = SlaClock(calendar=county_calendar, started_at=start, amount=amount, unit=unit, pauses=pauses)
-    extended = SlaClock(calendar=county_calendar, started_at=start, amount=amount, unit=unit, pauses=pauses,
-                        extensions=extra)
+    extended = SlaClock(
+        calendar=county_calendar, started_at=start, amount=amount, unit=unit, pauses=pauses, extensions=extra
+    )
     assert extended.deadline(now) >= plain.deadline(now)
 
 
@@ -192,8 +225,13 @@ def test_an_extension_never_shortens_a_deadline(county_calendar, start, budget, 
 def test_elapsed_plus_left_is_the_budget(county_calendar, start, budget, specs, now_after):
     amount, unit = budget
     now = start + timedelta(minutes=now_after)
-    clock = SlaClock(calendar=county_calendar, started_at=start, amount=amount, unit=unit,
-                     pauses=build_pauses(start, specs))
+    clock = SlaClock(
+        calendar=county_calendar,
+        started_at=start,
+        amount=amount,
+        unit=unit,
+        pauses=build_pauses(start, specs),
+    )
     if unit == Unit.CALENDAR_HOURS:
         elapsed = now - start
     else:
@@ -209,8 +247,9 @@ def test_elapsed_plus_left_is_the_budget(county_calendar, start, budget, specs, 
 def test_an_open_pause_freezes_the_clock(county_calendar, start, budget, pause_at, a, b):
     amount, unit = budget
     pause_start = start + timedelta(minutes=pause_at)
-    clock = SlaClock(calendar=county_calendar, started_at=start, amount=amount, unit=unit,
-                     pauses=[Pause(pause_start)])
+    clock = SlaClock(
+        calendar=county_calendar, started_at=start, amount=amount, unit=unit, pauses=[Pause(pause_start)]
+    )
     first, second = pause_start + timedelta(minutes=a), pause_start + timedelta(minutes=b)
     assume(first != second)
     assert clock.time_left(first) == pytest.approx(clock.time_left(second), abs=1e-9)
