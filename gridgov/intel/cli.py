@@ -1,0 +1,108 @@
+"""`gridgov dispatch …` sub-commands: train and evaluate the category model.
+
+    gridgov dispatch train --data FILE [--data FILE ...] --out MODEL_ROOT
+        Writes a NEW version directory inside MODEL_ROOT and prints its path (and a JSON summary).
+    gridgov dispatch eval --model DIR --data FILE
+        DIR is either a version directory (what train printed) or a model root (newest version is
+        used). Prints exactly one JSON line.
+
+Exit codes: 0 success, 2 bad arguments / missing files / bad columns, 1 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from gridgov.intel.corpus import DataFormatError, load_records
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits itself; raise so main() controls the code
+        raise _UsageError(message)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gridgov dispatch", description="智能派单：训练与评估分类模型")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    tr = sub.add_parser("train", help="训练新模型版本")
+    tr.add_argument("--data", action="append", required=True, type=Path, help="CSV/xlsx，可重复")
+    tr.add_argument("--out", required=True, type=Path, help="模型根目录（在其中新建版本子目录）")
+    tr.add_argument("--threshold", type=float, default=None, help="低于此置信度返回“不确定”")
+    tr.add_argument("--words", action="store_true", help="加入 jieba 分词特征（更慢，约 +0.6 ms/条）")
+    ev = sub.add_parser("eval", help="评估模型")
+    ev.add_argument("--model", required=True, type=Path, help="版本目录或模型根目录")
+    ev.add_argument("--data", required=True, type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        print(f"参数错误：{exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "train":
+            return _train(args)
+        return _eval(args)
+    except DataFormatError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+def _train(args: argparse.Namespace) -> int:
+    from gridgov.intel import classifier
+
+    records: list[tuple[str, str]] = []
+    for path in args.data:
+        records.extend(load_records(path))
+    params = classifier.TrainParams()
+    if args.threshold is not None:
+        if not 0.0 <= args.threshold <= 1.0:
+            raise ValueError("--threshold 必须在 0 到 1 之间")
+        params.threshold = args.threshold
+    if args.words:
+        params.use_words = True
+    model, stats = classifier.fit(records, params)
+    version_dir = classifier.save(model, args.out, stats=stats, data_files=args.data)
+    print(str(version_dir))
+    summary = {
+        "model": str(version_dir),
+        "version": model.version,
+        "n": stats["n"],
+        "labels": stats["labels"],
+        "n_features": stats["n_features"],
+        "oof_accuracy": round(stats["oof_accuracy"], 4),
+        "train_seconds": stats["train_s"],
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from gridgov.intel import classifier
+    from gridgov.intel.evaluation import evaluate
+
+    version_dir = classifier.latest_version_dir(args.model)
+    if version_dir is None:
+        print(f"错误：{args.model} 下没有可用的模型", file=sys.stderr)
+        return 2
+    records = load_records(args.data)
+    model = classifier.Model.load(version_dir)
+    print(json.dumps(evaluate(model, records), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
