@@ -483,8 +483,6 @@ def case_merge(*, actor: User, case_id: int, into_id: int, note: str = "") -> Ca
         raise InvalidInput("不能合并到工单自身", code="merge_into_self")
     note = _text(note, field="note", label="合并说明", max_len=NOTE_MAX, required=False)
     original = access.case_for(actor, into_id)
-    if original.merged_into_id is not None:
-        raise Conflict("目标工单本身已被合并，请合并到原始工单", code="merge_target_merged")
     now = clock.now()
 
     def change(case: Case) -> None:
