@@ -280,7 +280,9 @@ def fit(
     # Out-of-fold margins give the temperature an honest view of how sure the model should be.
     min_class = int(np.bincount(y).min())
     folds = min(params.calibration_folds, min_class)
-    if folds >= 2:
+    # Below ~200 rows the out-of-fold margins are often perfectly separated and the fitted
+    # temperature collapses, making every answer "100% sure"; keep the raw softmax instead.
+    if folds >= 2 and len(texts) >= 200:
         cv = StratifiedKFold(folds, shuffle=True, random_state=params.seed)
         margins = cross_val_predict(
             svm, X, y, cv=cv, method="decision_function", n_jobs=min(2, os.cpu_count() or 1)
@@ -317,6 +319,7 @@ def fit(
         "format": FORMAT_VERSION,
         "labels": labels,
         "temperature": temperature,
+        "calibrated": bool(folds >= 2 and len(texts) >= 200),
         "params": {k: v for k, v in params.__dict__.items()} | {"min_df_used": min_df, "max_df_used": max_df},
     }
     model = Model(

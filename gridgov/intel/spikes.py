@@ -49,7 +49,7 @@ def detect_spikes(
     *,
     days: Iterable[dt.date] | None = None,
     baseline_days: int = 28,
-    alpha: float = 0.001,
+    alpha: float = 1e-4,
     min_count: int = 3,
     prior_rate: float = 0.2,
     prior_days: float = 7.0,
