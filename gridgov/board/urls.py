@@ -1,3 +1,8 @@
 from django.urls import path
 
-urlpatterns: list = []
+from gridgov.board import views
+
+app_name = "board"
+urlpatterns: list = [
+    path("", views.board, name="board"),
+]
