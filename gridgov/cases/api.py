@@ -56,9 +56,15 @@ PAGE_SIZE_MAX = 100
 
 # The action name a client calls for each event it may apply (rework is a rating).
 ACTION_FOR_EVENT = {
-    CaseEvent.DISPATCH: "dispatch", CaseEvent.ACCEPT: "accept", CaseEvent.RETURN: "return",
-    CaseEvent.PROGRESS: "progress", CaseEvent.RESOLVE: "resolve", CaseEvent.RATE: "rate",
-    CaseEvent.CLOSE: "close", CaseEvent.CANCEL: "cancel", CaseEvent.MERGE: "merge",
+    CaseEvent.DISPATCH: "dispatch",
+    CaseEvent.ACCEPT: "accept",
+    CaseEvent.RETURN: "return",
+    CaseEvent.PROGRESS: "progress",
+    CaseEvent.RESOLVE: "resolve",
+    CaseEvent.RATE: "rate",
+    CaseEvent.CLOSE: "close",
+    CaseEvent.CANCEL: "cancel",
+    CaseEvent.MERGE: "merge",
 }
 # Timeline notes a member of the public may read on /track: what the handler tells the resident.
 # Dispatch and return notes are internal routing talk and may name people.
@@ -106,7 +112,12 @@ def _code_ref(obj) -> dict | None:
 def _case_ref(case: Case | None) -> dict | None:
     if case is None:
         return None
-    return {"id": case.pk, "tracking_no": case.tracking_no, "status": case.status, "status_label": case.get_status_display()}
+    return {
+        "id": case.pk,
+        "tracking_no": case.tracking_no,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+    }
 
 
 def _may_see_contact(user: User, case: Case) -> bool:
@@ -126,8 +137,13 @@ def _role_part(label: str) -> str:
 
 def _attachment_out(att) -> dict:
     return {
-        "id": att.pk, "kind": att.kind, "kind_label": str(AttachmentKind(att.kind).label), "url": att.file.url,
-        "content_type": att.content_type, "size": att.size, "created_at": att.created_at,
+        "id": att.pk,
+        "kind": att.kind,
+        "kind_label": str(AttachmentKind(att.kind).label),
+        "url": att.file.url,
+        "content_type": att.content_type,
+        "size": att.size,
+        "created_at": att.created_at,
     }
 
 
@@ -137,30 +153,51 @@ def _timeline_out(entries: list[TimelineEntry], case: Case, *, full_names: bool)
         actor = entry.actor_label
         if not full_names and entry.actor_id is not None and entry.actor_id == case.submitter_id:
             actor = "居民"
-        rows.append({
-            "id": entry.pk, "event": entry.event, "event_label": entry.get_event_display(),
-            "from_status": entry.from_status, "to_status": entry.to_status, "actor": actor, "note": entry.note,
-            "data": entry.data, "created_at": entry.created_at,
-            "attachments": [_attachment_out(a) for a in entry.attachments.all()],
-        })
+        rows.append(
+            {
+                "id": entry.pk,
+                "event": entry.event,
+                "event_label": entry.get_event_display(),
+                "from_status": entry.from_status,
+                "to_status": entry.to_status,
+                "actor": actor,
+                "note": entry.note,
+                "data": entry.data,
+                "created_at": entry.created_at,
+                "attachments": [_attachment_out(a) for a in entry.attachments.all()],
+            }
+        )
     return rows
 
 
 def _suggestion_out(case: Case) -> dict:
     return {
-        "label": case.suggested_label, "confidence": case.suggested_confidence, "model": case.suggestion_model,
+        "label": case.suggested_label,
+        "confidence": case.suggested_confidence,
+        "model": case.suggestion_model,
         "category": _ref(case.suggested_category),
     }
 
 
 def _list_out(case: Case) -> dict:
     return {
-        "id": case.pk, "tracking_no": case.tracking_no, "status": case.status,
-        "status_label": case.get_status_display(), "channel": case.channel, "title": case.title,
-        "category": _ref(case.category), "item": _code_ref(case.item), "grid": _code_ref(case.grid),
-        "address": case.address, "assignee_kind": case.assignee_kind, "handler": _ref(case.handler),
-        "department": _ref(case.department), "created_at": case.created_at, "deadline_at": case.deadline_at,
-        "rework_count": case.rework_count, "return_count": case.return_count,
+        "id": case.pk,
+        "tracking_no": case.tracking_no,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "channel": case.channel,
+        "title": case.title,
+        "category": _ref(case.category),
+        "item": _code_ref(case.item),
+        "grid": _code_ref(case.grid),
+        "address": case.address,
+        "assignee_kind": case.assignee_kind,
+        "handler": _ref(case.handler),
+        "department": _ref(case.department),
+        "created_at": case.created_at,
+        "deadline_at": case.deadline_at,
+        "rework_count": case.rework_count,
+        "return_count": case.return_count,
     }
 
 
@@ -176,30 +213,46 @@ def _detail_out(user: User, case_id: int) -> dict:
     case = Case.objects.select_related(*DETAIL_RELATED).get(pk=case_id)
     full = _may_see_contact(user, case)
     out = _list_out(case)
-    out.update({
-        "description": case.description, "lon": case.lon, "lat": case.lat,
-        "contact_name": case.contact_name if full else mask_name(case.contact_name),
-        "contact_phone": case.contact_phone if full else mask_phone(case.contact_phone),
-        "contact_masked": not full, "merged_into": _case_ref(case.merged_into),
-        "dispatched_at": case.dispatched_at, "accepted_at": case.accepted_at, "resolved_at": case.resolved_at,
-        "closed_at": case.closed_at, "result": case.result, "suggestion": _suggestion_out(case),
-        "allowed_actions": _allowed_actions(user, case),
-        "timeline": _timeline_out(selectors.case_timeline(case), case, full_names=full),
-        "attachments": [_attachment_out(a) for a in case.attachments.order_by("id")],
-        "ratings": [
-            {"round": r.round, "score": r.score, "score_label": str(RatingScore(r.score).label), "comment": r.comment,
-             "created_at": r.created_at}
-            for r in case.ratings.order_by("round")
-        ],
-    })
+    out.update(
+        {
+            "description": case.description,
+            "lon": case.lon,
+            "lat": case.lat,
+            "contact_name": case.contact_name if full else mask_name(case.contact_name),
+            "contact_phone": case.contact_phone if full else mask_phone(case.contact_phone),
+            "contact_masked": not full,
+            "merged_into": _case_ref(case.merged_into),
+            "dispatched_at": case.dispatched_at,
+            "accepted_at": case.accepted_at,
+            "resolved_at": case.resolved_at,
+            "closed_at": case.closed_at,
+            "result": case.result,
+            "suggestion": _suggestion_out(case),
+            "allowed_actions": _allowed_actions(user, case),
+            "timeline": _timeline_out(selectors.case_timeline(case), case, full_names=full),
+            "attachments": [_attachment_out(a) for a in case.attachments.order_by("id")],
+            "ratings": [
+                {
+                    "round": r.round,
+                    "score": r.score,
+                    "score_label": str(RatingScore(r.score).label),
+                    "comment": r.comment,
+                    "created_at": r.created_at,
+                }
+                for r in case.ratings.order_by("round")
+            ],
+        }
+    )
     return out
 
 
 def _page(qs: QuerySet[Case], page: int, page_size: int) -> dict:
     start = (page - 1) * page_size
     return {
-        "count": qs.count(), "page": page, "page_size": page_size,
-        "items": [_list_out(c) for c in qs[start:start + page_size]],
+        "count": qs.count(),
+        "page": page,
+        "page_size": page_size,
+        "items": [_list_out(c) for c in qs[start : start + page_size]],
     }
 
 
@@ -229,23 +282,38 @@ def _submit(request: HttpRequest, payload: CaseSubmitIn, photos: list[UploadedFi
     category = _lookup(Category, payload.category_id, code="invalid_category", message="所选类别不存在")
     item = _item(payload.item_id)
     case, created = actions.case_submit(
-        actor=user, channel=payload.channel, description=payload.description or "",
-        contact_phone=payload.contact_phone or "", title=payload.title or "", contact_name=payload.contact_name or "",
-        category=category, item=item, lon=payload.lon, lat=payload.lat, address=payload.address or "",
-        photos=photos, idempotency_key=header_key or payload.idempotency_key,
+        actor=user,
+        channel=payload.channel,
+        description=payload.description or "",
+        contact_phone=payload.contact_phone or "",
+        title=payload.title or "",
+        contact_name=payload.contact_name or "",
+        category=category,
+        item=item,
+        lon=payload.lon,
+        lat=payload.lat,
+        address=payload.address or "",
+        photos=photos,
+        idempotency_key=header_key or payload.idempotency_key,
     )
     return Status(201 if created else 200, _detail_out(user, case.pk))
 
 
 @router.post("/cases", response={201: CaseOut, 200: CaseOut, **ERRORS}, summary="点单：提交诉求（JSON）")
-def case_submit(request, payload: CaseSubmitIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+def case_submit(
+    request, payload: CaseSubmitIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+):
     """201 with the new case; 200 with the same case when the idempotency key was seen before."""
     return _submit(request, payload, [], idempotency_key)
 
 
-@router.post("/cases/multipart", response={201: CaseOut, 200: CaseOut, **ERRORS}, summary="点单：提交诉求（含照片）")
+@router.post(
+    "/cases/multipart", response={201: CaseOut, 200: CaseOut, **ERRORS}, summary="点单：提交诉求（含照片）"
+)
 def case_submit_multipart(
-    request, payload: Form[CaseSubmitIn], files: File[list[UploadedFile]] = None,
+    request,
+    payload: Form[CaseSubmitIn],
+    files: File[list[UploadedFile]] = None,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     return _submit(request, payload, _files(request, files), idempotency_key)
@@ -256,8 +324,12 @@ def case_submit_multipart(
 
 @router.get("/cases", response={200: CasePage, **ERRORS}, summary="我可见的工单")
 def case_list(
-    request, status: str = "", category: int | None = None, grid: int | None = None,
-    page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX),
+    request,
+    status: str = "",
+    category: int | None = None,
+    grid: int | None = None,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX),
 ):
     qs = access.cases_visible_to(_user(request)).select_related(*selectors.LIST_RELATED)
     if _status_filter(status):
@@ -292,7 +364,11 @@ def case_suggestion(request, case_id: int):
     case = Case.objects.select_related("item__department", "suggested_category").get(pk=case.pk)
     assignee = actions.suggest_assignee(case)
     return {
-        "assignee": {"kind": assignee["kind"], "worker": _ref(assignee["worker"]), "department": _ref(assignee["department"])},
+        "assignee": {
+            "kind": assignee["kind"],
+            "worker": _ref(assignee["worker"]),
+            "department": _ref(assignee["department"]),
+        },
         "category": _suggestion_out(case),
         "item": _code_ref(case.item),
     }
@@ -300,14 +376,24 @@ def case_suggestion(request, case_id: int):
 
 @router.get("/dispatch/queue", response={200: CasePage, **ERRORS}, summary="派单队列")
 def dispatch_queue(
-    request, status: str = "", category: int | None = None, grid: int | None = None, channel: str = "", q: str = "",
-    page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX),
+    request,
+    status: str = "",
+    category: int | None = None,
+    grid: int | None = None,
+    channel: str = "",
+    q: str = "",
+    page: int = Query(1, ge=1),
+    page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX),
 ):
     user = _user(request)
     if not access.may_dispatch_anywhere(user):
         raise PermissionDenied("只有派单员可以查看派单队列", code="forbidden")
     filters = selectors.QueueFilters(
-        status=_status_filter(status), category=category, grid_path=_region_path(grid), channel=channel, q=q.strip(),
+        status=_status_filter(status),
+        category=category,
+        grid_path=_region_path(grid),
+        channel=channel,
+        q=q.strip(),
     )
     return _page(selectors.dispatcher_queue(user, filters), page, page_size)
 
@@ -324,11 +410,20 @@ def inbox(request, page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, 
 def case_dispatch(request, case_id: int, payload: DispatchIn):
     user = _user(request)
     _visible(user, case_id)
-    worker = _lookup(User, payload.worker_id, code="invalid_worker", message="所选网格员不存在", is_active=True)
-    department = _lookup(Department, payload.department_id, code="invalid_department", message="所选部门不存在")
+    worker = _lookup(
+        User, payload.worker_id, code="invalid_worker", message="所选网格员不存在", is_active=True
+    )
+    department = _lookup(
+        Department, payload.department_id, code="invalid_department", message="所选部门不存在"
+    )
     case = actions.case_dispatch(
-        actor=user, case_id=case_id, item=_item(payload.item_id), to_worker=worker, to_department=department,
-        grid=_grid(payload.grid_id), note=payload.note,
+        actor=user,
+        case_id=case_id,
+        item=_item(payload.item_id),
+        to_worker=worker,
+        to_department=department,
+        grid=_grid(payload.grid_id),
+        note=payload.note,
     )
     return _detail_out(user, case.pk)
 
@@ -354,11 +449,17 @@ def case_progress(request, case_id: int, payload: NoteIn):
     return _detail_out(user, actions.case_progress(actor=user, case_id=case_id, note=payload.note).pk)
 
 
-@router.post("/cases/{case_id}/progress/multipart", response={200: CaseOut, **ERRORS}, summary="记录进展（含照片）")
-def case_progress_multipart(request, case_id: int, payload: Form[NoteIn], files: File[list[UploadedFile]] = None):
+@router.post(
+    "/cases/{case_id}/progress/multipart", response={200: CaseOut, **ERRORS}, summary="记录进展（含照片）"
+)
+def case_progress_multipart(
+    request, case_id: int, payload: Form[NoteIn], files: File[list[UploadedFile]] = None
+):
     user = _user(request)
     _visible(user, case_id)
-    case = actions.case_progress(actor=user, case_id=case_id, note=payload.note, photos=_files(request, files))
+    case = actions.case_progress(
+        actor=user, case_id=case_id, note=payload.note, photos=_files(request, files)
+    )
     return _detail_out(user, case.pk)
 
 
@@ -369,11 +470,17 @@ def case_resolve(request, case_id: int, payload: ResolveIn):
     return _detail_out(user, actions.case_resolve(actor=user, case_id=case_id, result=payload.result).pk)
 
 
-@router.post("/cases/{case_id}/resolve/multipart", response={200: CaseOut, **ERRORS}, summary="办结（含佐证照片）")
-def case_resolve_multipart(request, case_id: int, payload: Form[ResolveIn], files: File[list[UploadedFile]] = None):
+@router.post(
+    "/cases/{case_id}/resolve/multipart", response={200: CaseOut, **ERRORS}, summary="办结（含佐证照片）"
+)
+def case_resolve_multipart(
+    request, case_id: int, payload: Form[ResolveIn], files: File[list[UploadedFile]] = None
+):
     user = _user(request)
     _visible(user, case_id)
-    case = actions.case_resolve(actor=user, case_id=case_id, result=payload.result, photos=_files(request, files))
+    case = actions.case_resolve(
+        actor=user, case_id=case_id, result=payload.result, photos=_files(request, files)
+    )
     return _detail_out(user, case.pk)
 
 
@@ -397,7 +504,9 @@ def case_merge(request, case_id: int, payload: MergeIn):
     user = _user(request)
     _visible(user, case_id)
     if payload.into_id is None or not access.cases_visible_to(user).filter(pk=payload.into_id).exists():
-        raise InvalidInput("要合并到的工单不存在", code="invalid_merge_target", fields={"into_id": "not_found"})
+        raise InvalidInput(
+            "要合并到的工单不存在", code="invalid_merge_target", fields={"into_id": "not_found"}
+        )
     case = actions.case_merge(actor=user, case_id=case_id, into_id=payload.into_id, note=payload.note)
     return _detail_out(user, case.pk)
 
@@ -413,8 +522,11 @@ def case_close(request, case_id: int, payload: NoteIn):
 
 
 @router.get(
-    "/track", auth=None, response={200: PublicCaseOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
-    throttle=[AnonRateThrottle("30/m")], summary="凭受理编号和电话后四位查询进度（无需登录）",
+    "/track",
+    auth=None,
+    response={200: PublicCaseOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    throttle=[AnonRateThrottle("30/m")],
+    summary="凭受理编号和电话后四位查询进度（无需登录）",
 )
 def track(request, tracking_no: str = "", phone_last4: str = ""):
     """A masked public view: no phone, no address, no names of private persons."""
@@ -423,18 +535,30 @@ def track(request, tracking_no: str = "", phone_last4: str = ""):
     timeline = []
     for entry in TimelineEntry.objects.filter(case=case).order_by("created_at", "id"):
         resident = entry.actor_id is not None and entry.actor_id == case.submitter_id
-        timeline.append({
-            "event": entry.event, "event_label": entry.get_event_display(), "status": entry.to_status,
-            "status_label": str(CaseStatus(entry.to_status).label),
-            "actor": "居民" if resident else _role_part(entry.actor_label),
-            "note": entry.note if entry.event in PUBLIC_NOTE_EVENTS else "", "created_at": entry.created_at,
-        })
+        timeline.append(
+            {
+                "event": entry.event,
+                "event_label": entry.get_event_display(),
+                "status": entry.to_status,
+                "status_label": str(CaseStatus(entry.to_status).label),
+                "actor": "居民" if resident else _role_part(entry.actor_label),
+                "note": entry.note if entry.event in PUBLIC_NOTE_EVENTS else "",
+                "created_at": entry.created_at,
+            }
+        )
     return {
-        "tracking_no": case.tracking_no, "status": case.status, "status_label": case.get_status_display(),
-        "title": case.title, "category": case.category.name if case.category else "",
-        "grid": case.grid.name if case.grid else "", "contact_name": mask_name(case.contact_name),
-        "created_at": case.created_at, "closed_at": case.closed_at, "result": case.result,
-        "merged_into": _case_ref(case.merged_into), "timeline": timeline,
+        "tracking_no": case.tracking_no,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "title": case.title,
+        "category": case.category.name if case.category else "",
+        "grid": case.grid.name if case.grid else "",
+        "contact_name": mask_name(case.contact_name),
+        "created_at": case.created_at,
+        "closed_at": case.closed_at,
+        "result": case.result,
+        "merged_into": _case_ref(case.merged_into),
+        "timeline": timeline,
     }
 
 
@@ -443,11 +567,20 @@ def catalog(request):
     items = MatterItem.objects.filter(active=True).select_related("department").order_by("code")
     return [
         {
-            "id": c.pk, "code": c.code, "name": c.name,
+            "id": c.pk,
+            "code": c.code,
+            "name": c.name,
             "items": [
-                {"id": i.pk, "code": i.code, "name": i.name, "responsible_level": i.responsible_level,
-                 "department": _ref(i.department), "time_limit": i.time_limit, "time_unit": i.time_unit,
-                 "photo_required": i.photo_required}
+                {
+                    "id": i.pk,
+                    "code": i.code,
+                    "name": i.name,
+                    "responsible_level": i.responsible_level,
+                    "department": _ref(i.department),
+                    "time_limit": i.time_limit,
+                    "time_unit": i.time_unit,
+                    "photo_required": i.photo_required,
+                }
                 for i in c.items.all()
             ],
         }
@@ -459,11 +592,17 @@ def catalog(request):
 def me(request):
     user = _user(request)
     return {
-        "id": user.pk, "username": user.username, "display_name": str(user), "is_superuser": user.is_superuser,
+        "id": user.pk,
+        "username": user.username,
+        "display_name": str(user),
+        "is_superuser": user.is_superuser,
         "roles": [
-            {"role": a.role, "role_label": str(Role(a.role).label), "region": _code_ref(a.region),
-             "department": _ref(a.department)}
+            {
+                "role": a.role,
+                "role_label": str(Role(a.role).label),
+                "region": _code_ref(a.region),
+                "department": _ref(a.department),
+            }
             for a in user_roles(user).assignments
         ],
     }
-

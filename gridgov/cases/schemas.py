@@ -34,7 +34,9 @@ class CaseSubmitIn(Schema):
     lat: float | None = None
     address: str | None = Field(None, description="没有经纬度时必填")
     channel: str = Field("web", description="web 居民 / phone 派单员代录 / patrol 网格员巡查 / api 系统对接")
-    idempotency_key: str | None = Field(None, description="也可放在 Idempotency-Key 请求头；相同的键只建一张工单")
+    idempotency_key: str | None = Field(
+        None, description="也可放在 Idempotency-Key 请求头；相同的键只建一张工单"
+    )
 
 
 class DispatchIn(Schema):
@@ -58,7 +60,9 @@ class ResolveIn(Schema):
 
 
 class RateIn(Schema):
-    score: str = Field("", description="satisfied 满意 / basic 基本满意 / unsatisfied 不满意（须填写意见，工单返工）")
+    score: str = Field(
+        "", description="satisfied 满意 / basic 基本满意 / unsatisfied 不满意（须填写意见，工单返工）"
+    )
     comment: str = ""
 
 
@@ -151,7 +155,9 @@ class CaseOut(CaseListOut):
     lon: float | None
     lat: float | None
     contact_name: str
-    contact_phone: str = Field(description="提交人、代录人、派单员和承办人可见完整号码，其他人（如领导）为脱敏号码")
+    contact_phone: str = Field(
+        description="提交人、代录人、派单员和承办人可见完整号码，其他人（如领导）为脱敏号码"
+    )
     contact_masked: bool
     merged_into: CaseRef | None
     dispatched_at: datetime | None

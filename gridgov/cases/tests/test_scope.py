@@ -31,7 +31,11 @@ def _endpoints(world, other_case_id: int) -> list[tuple[str, str, dict | None]]:
         ("get", "/api/cases/{id}", None),
         ("get", "/api/cases/{id}/timeline", None),
         ("get", "/api/cases/{id}/suggestion", None),
-        ("post", "/api/cases/{id}/dispatch", {"item_id": world.item_litter.pk, "worker_id": world.worker_b.pk}),
+        (
+            "post",
+            "/api/cases/{id}/dispatch",
+            {"item_id": world.item_litter.pk, "worker_id": world.worker_b.pk},
+        ),
         ("post", "/api/cases/{id}/accept", {}),
         ("post", "/api/cases/{id}/return", {"reason": "不属于我们"}),
         ("post", "/api/cases/{id}/progress", {"note": "已到现场查看"}),
@@ -62,8 +66,12 @@ def test_an_outsider_gets_the_missing_case_answer_everywhere(world, token_for, o
     # given a department case in grid A, and a case in grid B by the other resident (the merge target)
     case = case_flow.dispatched(world, to_department=True)
     own, _ = actions.case_submit(
-        actor=world.other_resident, channel=Channel.WEB, description="另一条诉求，网格B或提交人可见",
-        contact_phone="13999998888", lon=108.315, lat=22.805,
+        actor=world.other_resident,
+        channel=Channel.WEB,
+        description="另一条诉求，网格B或提交人可见",
+        contact_phone="13999998888",
+        lon=108.315,
+        lat=22.805,
     )
     client = Client(headers={"X-Api-Token": token_for(getattr(world, outsider))})
     before = _state()
@@ -85,8 +93,12 @@ def test_an_outsider_gets_the_missing_case_answer_everywhere(world, token_for, o
 def test_merging_into_an_unknown_case_is_a_bad_request(world, token_for):
     case = case_flow.submitted(world)
     client = Client(headers={"X-Api-Token": token_for(world.dispatcher)})
-    unknown = client.post(f"/api/cases/{case.pk}/merge", json.dumps({"into_id": MISSING_ID}), content_type="application/json")
-    itself = client.post(f"/api/cases/{case.pk}/merge", json.dumps({"into_id": case.pk}), content_type="application/json")
+    unknown = client.post(
+        f"/api/cases/{case.pk}/merge", json.dumps({"into_id": MISSING_ID}), content_type="application/json"
+    )
+    itself = client.post(
+        f"/api/cases/{case.pk}/merge", json.dumps({"into_id": case.pk}), content_type="application/json"
+    )
     assert (unknown.status_code, unknown.json()["code"]) == (400, "invalid_merge_target")
     assert (itself.status_code, itself.json()["code"]) == (400, "merge_into_self")
     assert Case.objects.get(pk=case.pk).status == "submitted"
