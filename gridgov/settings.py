@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "gridgov.intel",
     "gridgov.board",
     "gridgov.kpi",
+    "gridgov.supervision",
 ]
 
 MIDDLEWARE = [

@@ -36,7 +36,8 @@ def cases_visible_to(user) -> QuerySet[Case]:
         q |= Q(grid__in=worker_grids) | Q(handler=user)
     departments = roles.department_ids()
     if departments:
-        q |= Q(department_id__in=departments)
+        # A department sees what was dispatched to it and what it was whistled into (吹哨报到).
+        q |= Q(department_id__in=departments) | Q(whistle_calls__department_id__in=departments)
     return Case.objects.filter(q).distinct()
 
 
@@ -71,8 +72,44 @@ def _is_requester(user, case: Case) -> bool:
     return case.submitter_id is not None and case.submitter_id == user.pk
 
 
+# Events only the worker's ticks apply (actor=None); ESCALATE may also be applied by hand (提级办理).
+SYSTEM_EVENTS = {CaseEvent.SLA_YELLOW, CaseEvent.SLA_RED, CaseEvent.ESCALATE}
+
+
+def _is_leader_for(user, case: Case) -> bool:
+    for region in user_roles(user).regions(Role.LEADER):
+        if region.level == RegionLevel.COUNTY and case.grid_id is None:
+            return True
+        if case.region_path.startswith(region.path):
+            return True
+    return user.is_superuser
+
+
+def _is_whistled_department(user, case: Case) -> bool:
+    departments = user_roles(user).department_ids()
+    return bool(departments) and case.whistle_calls.filter(department_id__in=departments).exists()
+
+
 def may_apply(user, case: Case, event: str) -> bool:
     """Whether this user may apply this event to a case they can already see."""
+    if event in (CaseEvent.SLA_YELLOW, CaseEvent.SLA_RED):
+        return False
+    if event in (CaseEvent.SUPERVISE, CaseEvent.TAKE_OWNERSHIP):
+        return _is_leader_for(user, case)
+    if event == CaseEvent.ESCALATE:
+        return _is_leader_for(user, case) or _is_dispatcher_for(user, case)
+    if event in (CaseEvent.POSTPONE, CaseEvent.EXTENSION_DECIDE):
+        return _is_dispatcher_for(user, case)
+    if event == CaseEvent.RESUME:
+        return _is_dispatcher_for(user, case) or _is_assignee(user, case)
+    if event in (CaseEvent.REQUEST_INFO, CaseEvent.EXTENSION_REQUEST):
+        return _is_assignee(user, case)
+    if event == CaseEvent.SUPPLY_INFO:
+        return _is_requester(user, case) or _is_assignee(user, case) or _is_dispatcher_for(user, case)
+    if event == CaseEvent.WHISTLE:
+        return _is_assignee(user, case) or _is_dispatcher_for(user, case)
+    if event == CaseEvent.REPORT_IN:
+        return _is_whistled_department(user, case)
     if event in (CaseEvent.DISPATCH, CaseEvent.MERGE, CaseEvent.MERGED_IN, CaseEvent.CLOSE):
         return _is_dispatcher_for(user, case)
     if event in (CaseEvent.ACCEPT, CaseEvent.RETURN, CaseEvent.PROGRESS, CaseEvent.RESOLVE):

@@ -18,12 +18,17 @@ from gridgov.cases.models import (
     AttachmentKind,
     Case,
     CaseEvent,
+    CasePause,
     CaseStatus,
     Channel,
+    ExtensionRequest,
+    ExtensionStatus,
+    PauseKind,
     Rating,
     RatingScore,
     TimelineEntry,
 )
+from gridgov.cases.sla import case_clock
 from gridgov.cases.workflow import next_status
 from gridgov.catalog.models import Category, MatterItem, ResponsibleLevel
 from gridgov.core import clock
@@ -46,6 +51,9 @@ _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out
 # Hooks other modules register to react to committed case events (notifications, escalation).
 # Each is called inside the event's transaction with (case, entry) so an outbox row commits with it.
 event_hooks: list[Callable[[Case, TimelineEntry], None]] = []
+# Checks another domain adds before a case may be resolved (e.g. the lead department of a whistle must
+# have reported its result). Each raises a DomainError to refuse.
+resolve_guards: list[Callable[[Case], None]] = []
 
 
 def _actor_label(actor: User | None) -> str:
@@ -119,12 +127,19 @@ def _record(case: Case, *, event: str, actor: User | None, from_status: str, not
 
 
 def _apply(
-    *, actor: User, case_id: int, event: str, note: str = "", data: dict | None = None,
+    *, actor: User | None, case_id: int, event: str, note: str = "", data: dict | None = None,
     change: Callable[[Case], None] | None = None,
 ) -> tuple[Case, TimelineEntry]:
-    """The one gateway: lock, check scope and permission, look the move up, write status and timeline."""
-    # Scope first, on the unlocked row, so an outsider learns nothing (404 like a missing case).
-    access.case_for(actor, case_id)
+    """The one gateway: lock, check scope and permission, look the move up, write status and timeline.
+
+    `actor=None` is the system (the worker's ticks); it may apply only the system events.
+    """
+    if actor is None:
+        if event not in access.SYSTEM_EVENTS:
+            raise PermissionDenied("系统不能执行此操作", code="forbidden")
+    else:
+        # Scope first, on the unlocked row, so an outsider learns nothing (404 like a missing case).
+        access.case_for(actor, case_id)
     case = Case.objects.select_for_update().get(pk=case_id)
     # State before permission: whoever may see the case learns "it is already accepted" (409), which is
     # what two handlers racing for the same case need to hear.
@@ -134,7 +149,7 @@ def _apply(
             f"工单当前状态为「{case.get_status_display()}」，不能{CaseEvent(event).label}",
             code="invalid_transition",
         )
-    if not access.may_apply(actor, case, event):
+    if actor is not None and not access.may_apply(actor, case, event):
         raise PermissionDenied("您无权对该工单执行此操作", code="forbidden")
     from_status = case.status
     case.status = to_status
@@ -342,6 +357,12 @@ def case_dispatch(
         case.assignee_kind = AssigneeKind.GRID if to_worker else AssigneeKind.DEPARTMENT
         case.dispatched_at = now
         case.accepted_at = None
+        # A (re-)dispatch starts a fresh clock with the catalogue's budget at this moment.
+        case.time_limit = item.time_limit
+        case.time_unit = item.time_unit
+        case.extension_amount = 0
+        case.sla_level = ""
+        case.escalation_level = 0
         case.deadline_at = deadline_for(item, now)
 
     assignee = str(to_worker) if to_worker else str(to_department)
@@ -419,6 +440,8 @@ def case_resolve(*, actor: User, case_id: int, result: str, photos: Sequence[Upl
     def change(case: Case) -> None:
         if case.item is not None and case.item.photo_required and not checked:
             raise InvalidInput("该事项办结须上传现场照片作为佐证", code="evidence_required", fields={"photos": "required"})
+        for guard in resolve_guards:
+            guard(case)
         case.result = result
         case.resolved_at = now
 
@@ -448,7 +471,35 @@ def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Ca
     case, _ = _apply(
         actor=actor, case_id=case_id, event=event, note=comment, data={"score": score}, change=change,
     )
+    if event == CaseEvent.REWORK and case.rework_count >= 2:
+        # A second unsatisfied rating goes to a leader (提级), in the same transaction as the rating.
+        case = case_escalate(actor=None, case_id=case.pk, reason="second_unsatisfied")
     return case
+
+
+ESCALATION_LEVELS = {1: "村/社区", 2: "乡镇/街道", 3: "县中心"}
+
+
+def case_escalate(*, actor: User | None, case_id: int, reason: str, level: int | None = None) -> Case:
+    """提级: one level up the territory (grid → community → street → county centre), or to a set level."""
+    with transaction.atomic():
+        current = Case.objects.select_for_update().get(pk=case_id)
+        target = min(3, level if level is not None else current.escalation_level + 1)
+        if reason == "second_unsatisfied":
+            target = max(target, 2)
+        if target <= current.escalation_level and reason != "second_unsatisfied":
+            raise Conflict("工单已提级到该层级", code="already_escalated")
+        codes = [c for c in current.region_path.strip("/").split("/") if c]
+        region_code = codes[3 - target] if len(codes) == 4 else (codes[0] if codes else "")
+
+        def change(case: Case) -> None:
+            case.escalation_level = max(case.escalation_level, target)
+
+        case, _ = _apply(
+            actor=actor, case_id=case_id, event=CaseEvent.ESCALATE, change=change,
+            note=f"提级至{ESCALATION_LEVELS[target]}", data={"level": target, "region": region_code, "reason": reason},
+        )
+        return case
 
 
 @transaction.atomic
@@ -509,4 +560,109 @@ def case_lookup(*, tracking_no: str, phone_last4: str) -> Case:
     case = Case.objects.filter(tracking_no=tracking_no).first()
     if case is None or not case.contact_phone.endswith(phone_last4):
         raise NotFound("未找到该编号的诉求，请核对受理编号和电话后四位", code="case_not_found")
+    return case
+
+
+# Public name of the gateway for other domains that add events to a case (supervision, ticks).
+apply_event = _apply
+
+
+def _open_pause(case: Case, kind: str, reason: str) -> None:
+    CasePause.objects.create(case=case, kind=kind, started_at=clock.now(), reason=reason)
+
+
+def _close_pause_and_move_deadline(case: Case) -> None:
+    """Close the open pause and push the deadline out by the working time it covered."""
+    now = clock.now()
+    CasePause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+    sla_clock = case_clock(case)
+    if sla_clock is not None:
+        case.deadline_at = sla_clock.deadline(now)
+
+
+@transaction.atomic
+def case_request_info(*, actor: User, case_id: int, note: str) -> Case:
+    """The handler needs more from the resident (补充材料); the clock stops until they answer."""
+    note = _text(note, field="note", label="需补充的材料", max_len=NOTE_MAX, min_len=2)
+    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.REQUEST_INFO, note=note,
+                     change=lambda c: _open_pause(c, PauseKind.WAITING_INFO, note))
+    return case
+
+
+@_with_files
+def case_supply_info(*, actor: User, case_id: int, note: str, photos: Sequence[UploadedFile] = ()) -> Case:
+    """The resident (or the handler, for an answer given by phone) supplies it; the clock runs again."""
+    note = _text(note, field="note", label="补充说明", max_len=NOTE_MAX, min_len=2)
+    checked = photos_check(photos)
+    case, entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.SUPPLY_INFO, note=note,
+                         change=_close_pause_and_move_deadline)
+    _store_photos(case, entry, checked, AttachmentKind.PROGRESS, actor)
+    return case
+
+
+@transaction.atomic
+def case_postpone(*, actor: User, case_id: int, reason: str) -> Case:
+    """缓办, approved by the centre: the clock stops, and the case leaves the 结案率 denominator."""
+    reason = _text(reason, field="reason", label="缓办理由", max_len=NOTE_MAX, min_len=2)
+    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.POSTPONE, note=reason,
+                     change=lambda c: _open_pause(c, PauseKind.POSTPONED, reason))
+    return case
+
+
+@transaction.atomic
+def case_resume(*, actor: User, case_id: int, note: str = "") -> Case:
+    note = _text(note, field="note", label="说明", max_len=NOTE_MAX, required=False)
+    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.RESUME, note=note,
+                     change=_close_pause_and_move_deadline)
+    return case
+
+
+@transaction.atomic
+def case_extension_request(*, actor: User, case_id: int, amount: float, reason: str) -> ExtensionRequest:
+    """延期申请 by the handler; the dispatcher approves or rejects it."""
+    reason = _text(reason, field="reason", label="延期理由", max_len=NOTE_MAX, min_len=2)
+    try:
+        amount = float(amount)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("延期时长必须是数字", code="invalid_amount") from exc
+    if not (0 < amount <= 365):
+        raise InvalidInput("延期时长必须大于 0", code="invalid_amount")
+    holder: dict = {}
+
+    def change(case: Case) -> None:
+        if case.time_unit == "working_days" and amount != int(amount):
+            raise InvalidInput("按工作日计时的事项，延期须为整数天", code="invalid_amount")
+        if ExtensionRequest.objects.filter(case=case, status=ExtensionStatus.PENDING).exists():
+            raise Conflict("已有一条待审批的延期申请", code="extension_pending")
+        holder["request"] = ExtensionRequest.objects.create(
+            case=case, amount=amount, reason=reason, requested_by=actor, requested_at=clock.now()
+        )
+
+    _apply(actor=actor, case_id=case_id, event=CaseEvent.EXTENSION_REQUEST, note=reason,
+           data={"amount": amount}, change=change)
+    return holder["request"]
+
+
+@transaction.atomic
+def case_extension_decide(*, actor: User, case_id: int, approve: bool, note: str = "") -> Case:
+    note = _text(note, field="note", label="审批意见", max_len=NOTE_MAX, required=not approve)
+    now = clock.now()
+
+    def change(case: Case) -> None:
+        request = ExtensionRequest.objects.select_for_update().filter(case=case, status=ExtensionStatus.PENDING).first()
+        if request is None:
+            raise Conflict("没有待审批的延期申请", code="no_pending_extension")
+        request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        request.decided_by, request.decided_at, request.decision_note = actor, now, note
+        request.save()
+        if approve:
+            case.extension_amount += request.amount
+            sla_clock = case_clock(case)
+            if sla_clock is not None:
+                case.deadline_at = sla_clock.deadline(now)
+            if case.deadline_at and case.deadline_at > now:
+                case.sla_level = ""  # the tick re-evaluates yellow/red against the new deadline
+
+    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.EXTENSION_DECIDE, note=note,
+                     data={"approved": approve}, change=change)
     return case

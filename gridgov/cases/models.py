@@ -12,6 +12,8 @@ class CaseStatus(models.TextChoices):
     DISPATCHED = "dispatched", _("待接单")  # 派单: routed, the handler has not accepted yet
     RETURNED = "returned", _("已退单")  # 退单: the handler sent it back; the centre must re-dispatch
     ACCEPTED = "accepted", _("办理中")  # 接单: the handler owns it
+    WAITING_INFO = "waiting_info", _("待补充材料")  # the handler waits on the resident; the clock pauses
+    POSTPONED = "postponed", _("缓办")  # an approved postponement; the clock pauses
     RESOLVED = "resolved", _("待评价")  # 办结: result recorded, waiting for the resident's rating
     REWORK = "rework", _("返工")  # 评单 unsatisfied: back to the handler
     CLOSED = "closed", _("已办结")  # rated (or closed by the centre after the rating period)
@@ -21,7 +23,11 @@ class CaseStatus(models.TextChoices):
 
 OPEN_STATUSES = (
     CaseStatus.SUBMITTED, CaseStatus.DISPATCHED, CaseStatus.RETURNED, CaseStatus.ACCEPTED, CaseStatus.REWORK,
+    CaseStatus.WAITING_INFO, CaseStatus.POSTPONED,
 )
+# Statuses in which the handling clock runs (dispatched and not yet resolved, not paused).
+CLOCK_STATUSES = (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.REWORK, CaseStatus.RETURNED)
+PAUSED_STATUSES = (CaseStatus.WAITING_INFO, CaseStatus.POSTPONED)
 DONE_STATUSES = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
 
 
@@ -38,6 +44,19 @@ class CaseEvent(models.TextChoices):
     CANCEL = "cancel", _("撤销")
     MERGE = "merge", _("合并")
     MERGED_IN = "merged_in", _("并入重复诉求")
+    REQUEST_INFO = "request_info", _("要求补充材料")
+    SUPPLY_INFO = "supply_info", _("补充材料")
+    POSTPONE = "postpone", _("批准缓办")
+    RESUME = "resume", _("恢复办理")
+    EXTENSION_REQUEST = "ext_request", _("延期申请")
+    EXTENSION_DECIDE = "ext_decide", _("延期审批")
+    WHISTLE = "whistle", _("吹哨")
+    REPORT_IN = "report_in", _("部门报到")
+    SLA_YELLOW = "sla_yellow", _("临期预警")
+    SLA_RED = "sla_red", _("超期")
+    ESCALATE = "escalate", _("提级")
+    SUPERVISE = "supervise", _("督办")
+    TAKE_OWNERSHIP = "own", _("领导包案")
 
 
 class Channel(models.TextChoices):
@@ -88,6 +107,16 @@ class Case(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     deadline_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
+    # The budget copied from the catalogue at dispatch, so a later catalogue edit does not move old deadlines.
+    time_limit = models.PositiveIntegerField(null=True, blank=True)
+    time_unit = models.CharField(max_length=16, blank=True)
+    extension_amount = models.FloatField(_("已批准延期"), default=0)  # in time_unit
+    sla_level = models.CharField(_("时限状态"), max_length=8, blank=True, default="")
+    escalation_level = models.PositiveSmallIntegerField(_("提级层级"), default=0)
+    publicly_supervised = models.BooleanField(_("挂牌督办"), default=False)
+    owner_leader = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="owned_cases", verbose_name=_("包案领导")
+    )
     result = models.TextField(_("办理结果"), blank=True)
     rework_count = models.PositiveIntegerField(_("返工次数"), default=0)
     return_count = models.PositiveIntegerField(_("退单次数"), default=0)
@@ -188,3 +217,54 @@ class Rating(models.Model):
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
         constraints = [models.UniqueConstraint(fields=["case", "round"], name="one_rating_per_round")]
+
+
+class PauseKind(models.TextChoices):
+    WAITING_INFO = "waiting_info", _("待补充材料")
+    POSTPONED = "postponed", _("缓办")
+
+
+class CasePause(models.Model):
+    """An interval during which the handling clock stood still; closed when the case resumes."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="pauses")
+    kind = models.CharField(max_length=16, choices=PauseKind.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name = _("暂停计时")
+        verbose_name_plural = _("暂停计时")
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True), name="one_open_pause_per_case"),
+        ]
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: the handler asks the dispatcher for more time, in the case's own unit."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extension_requests")
+    amount = models.FloatField(_("申请延期"))  # in the case's time_unit
+    reason = models.TextField(_("理由"))
+    status = models.CharField(max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    requested_by = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="extension_positive"),
+            models.UniqueConstraint(fields=["case"], condition=Q(status="pending"), name="one_pending_extension"),
+        ]

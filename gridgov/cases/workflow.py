@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gridgov.cases.models import CLOCK_STATUSES, OPEN_STATUSES
 from gridgov.cases.models import CaseEvent as E
 from gridgov.cases.models import CaseStatus as S
 
@@ -29,7 +30,31 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.RETURNED, E.MERGED_IN): S.RETURNED,
     (S.ACCEPTED, E.MERGED_IN): S.ACCEPTED,
     (S.REWORK, E.MERGED_IN): S.REWORK,
+    (S.WAITING_INFO, E.MERGED_IN): S.WAITING_INFO,
+    (S.POSTPONED, E.MERGED_IN): S.POSTPONED,
+    # Pauses of the clock: waiting on the resident (补充材料) and an approved postponement (缓办).
+    (S.ACCEPTED, E.REQUEST_INFO): S.WAITING_INFO,
+    (S.WAITING_INFO, E.SUPPLY_INFO): S.ACCEPTED,
+    (S.ACCEPTED, E.POSTPONE): S.POSTPONED,
+    (S.POSTPONED, E.RESUME): S.ACCEPTED,
+    (S.ACCEPTED, E.EXTENSION_REQUEST): S.ACCEPTED,
+    (S.ACCEPTED, E.EXTENSION_DECIDE): S.ACCEPTED,
+    (S.WAITING_INFO, E.EXTENSION_DECIDE): S.WAITING_INFO,
+    (S.POSTPONED, E.EXTENSION_DECIDE): S.POSTPONED,
+    # 吹哨报到: the handler calls departments in; they report while the case is being handled.
+    (S.ACCEPTED, E.WHISTLE): S.ACCEPTED,
+    (S.ACCEPTED, E.REPORT_IN): S.ACCEPTED,
+    (S.WAITING_INFO, E.REPORT_IN): S.WAITING_INFO,
+    (S.POSTPONED, E.REPORT_IN): S.POSTPONED,
 }
+# Deadline warnings and escalation happen while the clock runs; supervision on any open case.
+for _status in CLOCK_STATUSES:
+    TRANSITIONS[(_status, E.SLA_YELLOW)] = _status
+    TRANSITIONS[(_status, E.SLA_RED)] = _status
+    TRANSITIONS[(_status, E.ESCALATE)] = _status
+for _status in OPEN_STATUSES:
+    TRANSITIONS[(_status, E.SUPERVISE)] = _status
+    TRANSITIONS[(_status, E.TAKE_OWNERSHIP)] = _status
 
 # Events that are applied through the gateway (SUBMIT creates the case and has no "from").
 GATEWAY_EVENTS = [e for e in E.values if e != E.SUBMIT]

@@ -3,13 +3,18 @@ are refused with a conflict and change nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from gridgov.cases import actions
-from gridgov.cases.models import Case, CaseEvent, CaseStatus, RatingScore, TimelineEntry
+from gridgov.cases.models import Case, CaseEvent, CaseStatus, ExtensionRequest, RatingScore, TimelineEntry
 from gridgov.cases.tests import case_flow
 from gridgov.cases.workflow import GATEWAY_EVENTS, TRANSITIONS
+from gridgov.core import clock
 from gridgov.core.errors import Conflict
+from gridgov.supervision.actions import case_take_ownership, supervision_issue, whistle_blow, whistle_report
+from gridgov.supervision.models import CallRole, Whistle, WhistleCall
 
 
 def _in_status(world, status: str) -> Case:
@@ -22,6 +27,12 @@ def _in_status(world, status: str) -> Case:
         return actions.case_return(actor=world.worker_a, case_id=case.pk, reason="不属于本网格")
     if status == CaseStatus.ACCEPTED:
         return case_flow.accepted(world)
+    if status == CaseStatus.WAITING_INFO:
+        case = case_flow.accepted(world)
+        return actions.case_request_info(actor=world.worker_a, case_id=case.pk, note="请补充路灯编号")
+    if status == CaseStatus.POSTPONED:
+        case = case_flow.accepted(world)
+        return actions.case_postpone(actor=world.dispatcher, case_id=case.pk, reason="需等待供电所排期")
     if status == CaseStatus.RESOLVED:
         return case_flow.resolved(world)
     if status == CaseStatus.REWORK:
@@ -66,6 +77,37 @@ def _apply(world, case: Case, event: str) -> None:
     elif event == CaseEvent.MERGED_IN:
         duplicate = case_flow.submitted(w, description="重复提交的路灯诉求")
         actions.case_merge(actor=w.dispatcher, case_id=duplicate.pk, into_id=case.pk)
+    elif event == CaseEvent.REQUEST_INFO:
+        actions.case_request_info(actor=w.worker_a, case_id=case.pk, note="请补充照片")
+    elif event == CaseEvent.SUPPLY_INFO:
+        actions.case_supply_info(actor=w.resident, case_id=case.pk, note="已补充照片")
+    elif event == CaseEvent.POSTPONE:
+        actions.case_postpone(actor=w.dispatcher, case_id=case.pk, reason="等待上级资金")
+    elif event == CaseEvent.RESUME:
+        actions.case_resume(actor=w.dispatcher, case_id=case.pk)
+    elif event == CaseEvent.EXTENSION_REQUEST:
+        actions.case_extension_request(actor=w.worker_a, case_id=case.pk, amount=1, reason="需要采购配件")
+    elif event == CaseEvent.EXTENSION_DECIDE:
+        ExtensionRequest.objects.create(
+            case=case, amount=1, reason="需要采购配件", requested_by=w.worker_a, requested_at=clock.now()
+        )
+        actions.case_extension_decide(actor=w.dispatcher, case_id=case.pk, approve=True)
+    elif event == CaseEvent.WHISTLE:
+        whistle_blow(actor=w.worker_a, case_id=case.pk, lead=w.water, note="管道问题需水务局处理")
+    elif event == CaseEvent.REPORT_IN:
+        whistle = Whistle.objects.create(
+            case=case, blown_by=w.worker_a, note="需水务局", created_at=clock.now(), respond_by=clock.now()
+        )
+        call = WhistleCall.objects.create(whistle=whistle, case=case, department=w.water, role=CallRole.LEAD)
+        whistle_report(actor=w.water_handler, call_id=call.pk, stage="acknowledge")
+    elif event in (CaseEvent.SLA_YELLOW, CaseEvent.SLA_RED):
+        actions.apply_event(actor=None, case_id=case.pk, event=event, note="tick")
+    elif event == CaseEvent.ESCALATE:
+        actions.case_escalate(actor=None, case_id=case.pk, reason="overdue")
+    elif event == CaseEvent.SUPERVISE:
+        supervision_issue(actor=w.leader, case_id=case.pk, instructions="三日内办结", due_at=clock.now() + timedelta(days=3))
+    elif event == CaseEvent.TAKE_OWNERSHIP:
+        case_take_ownership(actor=w.leader, case_id=case.pk)
     else:
         raise AssertionError(event)
 
@@ -95,8 +137,8 @@ def test_every_status_event_pair(world, status, event):
         _apply(world, case, event)
         case.refresh_from_db()
         assert case.status == expected
-        entry = TimelineEntry.objects.filter(case=case).order_by("-id").first()
-        assert entry.event == event
+        entry = TimelineEntry.objects.filter(case=case, event=event).order_by("-id").first()
+        assert entry is not None
         assert (entry.from_status, entry.to_status) == (status, expected)
         assert _snapshot(case)["timeline"] == before["timeline"] + 1
 
