@@ -15,6 +15,7 @@ urlpatterns = [
     path("board/", include("gridgov.board.urls")),
     path("kpi/", include("gridgov.kpi.urls")),
     path("notifications/", include("gridgov.notify.urls")),
+    path("supervision/", include("gridgov.supervision.urls")),
     path("", include("gridgov.cases.urls")),
 ]
 

@@ -83,9 +83,11 @@ def build_api() -> NinjaAPI:
     from gridgov.cases.api import router as cases_router
     from gridgov.kpi.api import router as kpi_router
     from gridgov.notify.api import router as notify_router
+    from gridgov.supervision.api import router as supervision_router
 
     api.add_router("/", cases_router)
     api.add_router("/board", board_router)
     api.add_router("/kpi", kpi_router)
     api.add_router("/notifications", notify_router)
+    api.add_router("/", supervision_router)
     return api
