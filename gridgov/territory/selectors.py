@@ -1,4 +1,4 @@
-"""Reads over the territory tree."""
+"""Reads over the territory tree, and the cached spatial and address indexes built from it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
 
-from gridgov.territory.models import Region, RegionLevel
+from gridgov.intel.address import AddressEntry, AddressMatch, AddressMatcher
+from gridgov.intel.geo import GridIndex
+from gridgov.territory.models import Compound, Region, RegionLevel
 
 
 def region_subtree(region: Region) -> QuerySet[Region]:
@@ -35,63 +37,84 @@ def county() -> Region | None:
 
 
 @dataclass(frozen=True)
-class _IndexState:
+class _Cached:
     version: tuple
-    index: object
+    value: object
 
 
-_index_lock = threading.Lock()
-_index_state: _IndexState | None = None
+_lock = threading.Lock()
+_cache: dict[str, _Cached] = {}
 
 
-def _grid_index():
-    """A point-in-grid index over every grid boundary, rebuilt when grids are added or changed."""
-    global _index_state
-    try:
-        from gridgov.intel.geo import GridIndex
-    except ImportError:  # TEMPORARY until the intel geo index lands
-        GridIndex = _ShapelyIndex
-
-    version = tuple(Region.objects.filter(level=RegionLevel.GRID).aggregate(n=Count("id"), m=Max("id")).values())
-    state = _index_state
-    if state is not None and state.version == version:
-        return state.index
-    with _index_lock:
-        rows = Region.objects.filter(level=RegionLevel.GRID, boundary__isnull=False).values_list("code", "boundary")
-        index = GridIndex.build((code, boundary) for code, boundary in rows)
-        _index_state = _IndexState(version=version, index=index)
-        return index
+def _territory_version() -> tuple:
+    """Changes whenever a grid or compound is added or removed (boundary edits: call grid_reset_index)."""
+    grids = Region.objects.filter(level=RegionLevel.GRID).aggregate(n=Count("id"), m=Max("id"))
+    compounds = Compound.objects.aggregate(n=Count("id"), m=Max("id"))
+    return (grids["n"], grids["m"], compounds["n"], compounds["m"])
 
 
-class _ShapelyIndex:
-    def __init__(self, items):
-        from shapely import STRtree
-        from shapely.geometry import shape
+def _cached(name: str, build):
+    version = _territory_version()
+    hit = _cache.get(name)
+    if hit is not None and hit.version == version:
+        return hit.value
+    with _lock:
+        value = build()
+        _cache[name] = _Cached(version=version, value=value)
+        return value
 
-        self.keys = [k for k, _ in items]
-        self.geoms = [shape(g) for _, g in items]
-        self.tree = STRtree(self.geoms)
 
-    @classmethod
-    def build(cls, items):
-        return cls(list(items))
+def _build_grid_index() -> GridIndex:
+    rows = Region.objects.filter(level=RegionLevel.GRID, boundary__isnull=False).values_list("code", "boundary")
+    return GridIndex.build((code, boundary) for code, boundary in rows)
 
-    def locate(self, lon, lat):
-        from shapely.geometry import Point
 
-        hits = sorted(self.keys[i] for i in self.tree.query(Point(lon, lat), predicate="intersects"))
-        return hits[0] if hits else None
+def _build_address_matcher() -> AddressMatcher:
+    grids = {
+        r.pk: r for r in Region.objects.filter(level=RegionLevel.GRID).select_related("parent", "parent__parent")
+    }
+    entries = []
+    for grid in grids.values():
+        village, township = grid.parent, grid.parent.parent if grid.parent else None
+        entries.append(AddressEntry(grid.code, township.name if township else "", village.name if village else ""))
+    for compound in Compound.objects.all():
+        grid = grids.get(compound.grid_id)
+        if grid is None:
+            continue
+        township = grid.parent.parent.name if grid.parent and grid.parent.parent else ""
+        village = grid.parent.name if grid.parent else ""
+        entries.append(AddressEntry(grid.code, township, village, compound.name))
+        for building in compound.buildings or []:
+            entries.append(AddressEntry(grid.code, township, village, compound.name, str(building)))
+    return AddressMatcher(entries)
 
 
 def grid_reset_index() -> None:
-    """Forget the cached index (after a boundary is edited in place)."""
-    global _index_state
-    _index_state = None
+    """Forget the cached indexes (after a boundary or a name is edited in place)."""
+    _cache.clear()
+
+
+def grid_index() -> GridIndex:
+    return _cached("grids", _build_grid_index)
 
 
 def grid_at(lon: float, lat: float) -> Region | None:
-    """The grid containing the point, or None when the point is outside every grid of the county."""
-    code = _grid_index().locate(lon, lat)
+    """The grid containing the point, or None when the point is outside every grid of the county.
+
+    A point on a boundary shared by two grids goes to the lower grid code (see docs/intel.md).
+    """
+    code = grid_index().locate(lon, lat)
     if code is None:
         return None
     return Region.objects.filter(code=code).first()
+
+
+def grid_for_address(text: str) -> tuple[Region | None, AddressMatch]:
+    """Match township, village, compound and building names in free text against the territory."""
+    match = _cached("addresses", _build_address_matcher).match(text or "")
+    grid = Region.objects.filter(code=match.grid_key).first() if match.grid_key else None
+    return grid, match
+
+
+def grid_neighbours(code: str) -> list[str]:
+    return list(grid_index().neighbours(code))
