@@ -377,6 +377,9 @@ class _Table:
             f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in self.fields)}) "
             f"VALUES ({', '.join(['%s'] * len(self.fields))})"
         )
+        self.copy_sql = (
+            f"COPY {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in self.fields)}) FROM STDIN"
+        )
         # Columns the generator does not set get the field default, computed once.
         self.defaults = {f.attname: f.get_default() for f in self.fields}
 
@@ -388,9 +391,16 @@ class _Table:
         return tuple(a(getattr(obj, n)) for n, a in zip(self.attnames, self.adapters, strict=True))
 
     def insert(self, rows: list[tuple]) -> None:
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, rows)
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor != "postgresql":
+                cursor.executemany(self.sql, rows)  # SQLite: one prepared statement, no round trips
+                return
+            # PostgreSQL: COPY streams the rows; executemany would be one round trip per row.
+            with cursor.cursor.copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
 
 
 def _entry_rows(table: _Table, case_id: int, events: list[tuple], labels: dict[int, str]) -> list[tuple]:

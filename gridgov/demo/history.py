@@ -44,7 +44,12 @@ STATUS_SHARES = {
     CaseStatus.CANCELLED: 0.05,
     CaseStatus.MERGED: 0.06,
 }
+# Clock pauses (补充材料, 缓办): made through their own actions when the case machine has them.
+PAUSES = {s: 0.02 for s in ("waiting_info", "postponed") if s in CaseStatus.values}
+STATUS_SHARES.update(PAUSES)
+STATUS_SHARES[CaseStatus.CLOSED] -= sum(PAUSES.values())
 OPEN_FINAL = {
+    *PAUSES,
     CaseStatus.SUBMITTED,
     CaseStatus.DISPATCHED,
     CaseStatus.RETURNED,
@@ -230,6 +235,10 @@ class HistoryMaker:
             t = plan.at(t + _hours(rng, 0.5, 6), "progress", actor=handler)
         if final == CaseStatus.ACCEPTED:
             return
+        if final in PAUSES:
+            op = "request_info" if final == "waiting_info" else "postpone"
+            plan.at(_office(t + _hours(rng, 1, 24), rng), op, actor=handler)
+            return
         t = self._resolve(plan, t, deadline, handler)
         rater = plan.reporter if plan.channel == Channel.WEB else self.demo.dispatcher
         if final == CaseStatus.RESOLVED:
@@ -346,6 +355,15 @@ class HistoryMaker:
             texts.UNSATISFIED if score == RatingScore.UNSATISFIED else texts.RATE_COMMENT
         )
         actions.case_rate(actor=actor, case_id=plan.case_id, score=score, comment=comment)
+
+    def _do_request_info(self, plan: Plan, actor: User) -> None:
+        actions.case_request_info(actor=actor, case_id=plan.case_id, note=self.rng.choice(texts.REQUEST_INFO))
+
+    def _do_postpone(self, plan: Plan, actor: User) -> None:
+        # 缓办 is approved by the centre on the handler's request.
+        actions.case_postpone(
+            actor=self.demo.dispatcher, case_id=plan.case_id, reason=self.rng.choice(texts.POSTPONE)
+        )
 
     def _do_close(self, plan: Plan) -> None:
         actions.case_close(actor=self.demo.dispatcher, case_id=plan.case_id)

@@ -105,3 +105,15 @@ def case_text(
 def result_text(rng: random.Random, *, item: ItemSpec, rework: bool = False) -> str:
     lead = "返工处理：" if rework else rng.choice(("经现场核实，", "接单后当天到场，", "经协调，", ""))
     return f"{lead}已{item.fix}，已向反映人反馈。"
+
+
+REQUEST_INFO = (
+    "请补充现场照片和具体位置。",
+    "请提供劳动合同或工资条复印件。",
+    "请补充联系人身份信息和相关证明材料。",
+)
+POSTPONE = (
+    "需等待汛期结束后施工，申请缓办。",
+    "涉及多部门协调，资金待落实，申请缓办。",
+    "当事人外出务工，待其返乡后调解。",
+)
