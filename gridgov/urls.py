@@ -16,6 +16,7 @@ urlpatterns = [
     path("kpi/", include("gridgov.kpi.urls")),
     path("notifications/", include("gridgov.notify.urls")),
     path("supervision/", include("gridgov.supervision.urls")),
+    path("intel/", include("gridgov.intel.urls")),
     path("", include("gridgov.cases.urls")),
 ]
 

@@ -72,8 +72,9 @@ def _is_requester(user, case: Case) -> bool:
     return case.submitter_id is not None and case.submitter_id == user.pk
 
 
-# Events only the worker's ticks apply (actor=None); ESCALATE may also be applied by hand (提级办理).
-SYSTEM_EVENTS = {CaseEvent.SLA_YELLOW, CaseEvent.SLA_RED, CaseEvent.ESCALATE}
+# Events the system may apply with actor=None: the worker's ticks, and auto-dispatch when the county
+# turned it on. ESCALATE and DISPATCH are also applied by people (提级办理, 派单).
+SYSTEM_EVENTS = {CaseEvent.SLA_YELLOW, CaseEvent.SLA_RED, CaseEvent.ESCALATE, CaseEvent.DISPATCH}
 
 
 def _is_leader_for(user, case: Case) -> bool:

@@ -32,7 +32,7 @@ from gridgov.cases.sla import case_clock
 from gridgov.cases.workflow import next_status
 from gridgov.catalog.models import Category, MatterItem, ResponsibleLevel
 from gridgov.core import clock
-from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridgov.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from gridgov.core.uploads import CheckedPhoto, photos_check
 from gridgov.people.models import Department, Role, RoleAssignment, User
 from gridgov.people.selectors import user_roles
@@ -266,7 +266,33 @@ def case_submit(
         _forget_new_files()
         raise
     _files_committed()
+    case = _auto_dispatch(case)
     return case, True
+
+
+def _auto_dispatch(case: Case) -> Case:
+    """Dispatch a confident grid-level matter straight to the grid's worker, if the county allows it.
+
+    Needs a model trained on catalogue item codes (from the platform's closed cases), a located case,
+    a grid-level item and a worker for the grid; anything less leaves the case to the dispatcher.
+    """
+    from gridgov.intel.models import DispatchPolicy
+
+    policy = DispatchPolicy.current()
+    if not policy.auto_dispatch or case.grid_id is None or not case.suggested_label:
+        return case
+    if (case.suggested_confidence or 0) < policy.min_confidence:
+        return case
+    item = MatterItem.objects.filter(code=case.suggested_label, active=True, responsible_level=ResponsibleLevel.GRID).first()
+    worker = RoleAssignment.objects.filter(role=Role.GRID_WORKER, region_id=case.grid_id).select_related("user").first()
+    if item is None or worker is None:
+        return case
+    try:
+        return case_dispatch(actor=None, case_id=case.pk, item=item, to_worker=worker.user,
+                             note=f"自动派单（置信度 {case.suggested_confidence:.2f}）")
+    except DomainError:
+        log.exception("auto-dispatch of %s failed; left for the dispatcher", case.tracking_no)
+        return case
 
 
 def _same_submitter(existing: Case, actor: User | None) -> Case:
@@ -334,7 +360,7 @@ def _with_files(fn):
 
 @transaction.atomic
 def case_dispatch(
-    *, actor: User, case_id: int, item: MatterItem, to_worker: User | None = None,
+    *, actor: User | None, case_id: int, item: MatterItem, to_worker: User | None = None,
     to_department: Department | None = None, grid: Region | None = None, note: str = "",
 ) -> Case:
     """派单 (and re-dispatch): to the grid worker or a department, with the deadline from the catalogue."""
@@ -487,8 +513,9 @@ def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Ca
 ESCALATION_LEVELS = {1: "村/社区", 2: "乡镇/街道", 3: "县中心"}
 
 
-def case_escalate(*, actor: User | None, case_id: int, reason: str, level: int | None = None) -> Case:
+def case_escalate(*, actor: User | None, case_id: int, reason: str, level: int | None = None, note: str = "") -> Case:
     """提级: one level up the territory (grid → community → street → county centre), or to a set level."""
+    note = _text(note, field="note", label="提级说明", max_len=NOTE_MAX, required=False)
     with transaction.atomic():
         current = Case.objects.select_for_update().get(pk=case_id)
         target = min(3, level if level is not None else current.escalation_level + 1)
@@ -504,7 +531,7 @@ def case_escalate(*, actor: User | None, case_id: int, reason: str, level: int |
 
         case, _ = _apply(
             actor=actor, case_id=case_id, event=CaseEvent.ESCALATE, change=change,
-            note=f"提级至{ESCALATION_LEVELS[target]}", data={"level": target, "region": region_code, "reason": reason},
+            note=f"提级至{ESCALATION_LEVELS[target]}" + (f"：{note}" if note else ""), data={"level": target, "region": region_code, "reason": reason},
         )
         return case
 

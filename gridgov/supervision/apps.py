@@ -12,7 +12,7 @@ class SupervisionConfig(AppConfig):
         if lead_must_have_resolved not in case_actions.resolve_guards:
             case_actions.resolve_guards.append(lead_must_have_resolved)
         try:
-            from gridgov.notify.worker import register_tick
+            from gridgov.notify.ticks import register_tick
         except ImportError:  # the worker module is optional for library use
             return
         from gridgov.supervision.ticks import sla_tick
