@@ -7,7 +7,7 @@ import secrets
 from django.db import IntegrityError, transaction
 
 from gridgov.core.errors import Conflict, InvalidInput
-from gridgov.people.models import ApiToken, Department, RoleAssignment, Role, User
+from gridgov.people.models import ApiToken, Department, Role, RoleAssignment, User
 from gridgov.territory.models import Region, RegionLevel
 
 

@@ -1,7 +1,13 @@
 from django.contrib import admin
 
 from gridgov.territory.models import (
-    Compound, Household, HouseholdGroup, PartyMember, PartyOrganization, Region, Resident,
+    Compound,
+    Household,
+    HouseholdGroup,
+    PartyMember,
+    PartyOrganization,
+    Region,
+    Resident,
 )
 
 
