@@ -21,6 +21,14 @@ from gridgov.people.selectors import user_roles
 from gridgov.territory.models import Region, RegionLevel
 
 
+class PageForm(forms.Form):
+    """A form of these pages: labels without Django's trailing colon (the layout sets labels apart)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
@@ -45,26 +53,36 @@ def grids_qs() -> QuerySet[Region]:
     return Region.objects.filter(level=RegionLevel.GRID).order_by("path")
 
 
-class CaseReportForm(forms.Form):
+class CaseReportForm(PageForm):
     """点单 by a resident (/report/), a grid worker on patrol (/patrol/) or the centre by phone."""
 
     idempotency_key = forms.CharField(max_length=80, required=False, widget=forms.HiddenInput)
     category = forms.ModelChoiceField(
-        Category.objects.all(), required=False, empty_label=_("不确定"), label=_("问题类别"),
+        Category.objects.all(),
+        required=False,
+        empty_label=_("不确定"),
+        label=_("问题类别"),
     )
     description = forms.CharField(
-        required=False, label=_("问题描述"),
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000, "placeholder": _("请描述发生了什么、在哪里、持续多久")}),
+        required=False,
+        label=_("问题描述"),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "maxlength": 2000, "placeholder": _("请描述发生了什么、在哪里、持续多久")}
+        ),
     )
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     address = forms.CharField(
-        required=False, max_length=200, label=_("地址（地图无法选择时填写）"),
+        required=False,
+        max_length=200,
+        label=_("地址（地图无法选择时填写）"),
         widget=forms.TextInput(attrs={"placeholder": _("如：幸福社区3栋2单元门口")}),
     )
     contact_name = forms.CharField(required=False, max_length=50, label=_("联系人"))
     contact_phone = forms.CharField(
-        required=False, max_length=20, label=_("联系电话"),
+        required=False,
+        max_length=20,
+        label=_("联系电话"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
@@ -78,26 +96,43 @@ class CaseReportForm(forms.Form):
         self.fields["lat"].error_messages["invalid"] = _("位置坐标无效，请在地图上重新选择")
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(PageForm):
     """派单: a catalogue item, and a grid worker or a department."""
 
     KIND_CHOICES = [("worker", _("网格员")), ("department", _("部门"))]
 
     item = ItemChoiceField(
-        MatterItem.objects.filter(active=True).select_related("category"), label=_("事项"), empty_label=_("请选择事项"),
-        error_messages={"required": _("请选择事项清单中的事项"), "invalid_choice": _("请选择事项清单中的事项")},
+        MatterItem.objects.filter(active=True).select_related("category"),
+        label=_("事项"),
+        empty_label=_("请选择事项"),
+        error_messages={
+            "required": _("请选择事项清单中的事项"),
+            "invalid_choice": _("请选择事项清单中的事项"),
+        },
     )
     assignee_kind = forms.ChoiceField(
-        choices=KIND_CHOICES, widget=forms.RadioSelect, initial="worker", label=_("派给"),
+        choices=KIND_CHOICES,
+        widget=forms.RadioSelect,
+        initial="worker",
+        label=_("派给"),
         error_messages={"required": _("请选择派给网格员还是部门")},
     )
-    worker = WorkerChoiceField(User.objects.none(), required=False, label=_("网格员"), empty_label=_("请选择网格员"))
-    department = forms.ModelChoiceField(
-        Department.objects.all(), required=False, label=_("部门"), empty_label=_("请选择部门"),
+    worker = WorkerChoiceField(
+        User.objects.none(), required=False, label=_("网格员"), empty_label=_("请选择网格员")
     )
-    grid = GridChoiceField(grids_qs(), required=False, label=_("改派网格（可选）"), empty_label=_("按位置（不改）"))
+    department = forms.ModelChoiceField(
+        Department.objects.all(),
+        required=False,
+        label=_("部门"),
+        empty_label=_("请选择部门"),
+    )
+    grid = GridChoiceField(
+        grids_qs(), required=False, label=_("改派网格（可选）"), empty_label=_("按位置（不改）")
+    )
     note = forms.CharField(
-        required=False, label=_("派单说明"), widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+        required=False,
+        label=_("派单说明"),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
     )
 
     def __init__(self, *args, dispatcher: User | None = None, **kwargs):
@@ -129,60 +164,83 @@ def workers_for(dispatcher: User | None) -> QuerySet[User]:
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PageForm):
     reason = forms.CharField(
-        required=False, label=_("退单理由"), widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+        required=False,
+        label=_("退单理由"),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
     )
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(required=False, label=_("说明"), widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
+class NoteForm(PageForm):
+    note = forms.CharField(
+        required=False, label=_("说明"), widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000})
+    )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(PageForm):
     result = forms.CharField(
-        required=False, label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        required=False,
+        label=_("办理结果"),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
     )
 
 
-class RateForm(forms.Form):
+class RateForm(PageForm):
     score = forms.ChoiceField(
-        choices=RatingScore.choices, widget=forms.RadioSelect, label=_("您对办理结果"),
-        error_messages={"required": _("请选择 满意 / 基本满意 / 不满意"), "invalid_choice": _("请选择 满意 / 基本满意 / 不满意")},
+        choices=RatingScore.choices,
+        widget=forms.RadioSelect,
+        label=_("您对办理结果"),
+        error_messages={
+            "required": _("请选择 满意 / 基本满意 / 不满意"),
+            "invalid_choice": _("请选择 满意 / 基本满意 / 不满意"),
+        },
     )
     comment = forms.CharField(
-        required=False, label=_("评价意见（不满意时必填）"), widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+        required=False,
+        label=_("评价意见（不满意时必填）"),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
     )
 
 
-class CancelForm(forms.Form):
+class CancelForm(PageForm):
     reason = forms.CharField(required=False, max_length=2000, label=_("撤销原因（可选）"))
 
 
-class MergeForm(forms.Form):
+class MergeForm(PageForm):
     into = forms.CharField(
-        max_length=20, label=_("合并到受理编号"), error_messages={"required": _("请填写要合并到的受理编号")},
+        max_length=20,
+        label=_("合并到受理编号"),
+        error_messages={"required": _("请填写要合并到的受理编号")},
         widget=forms.TextInput(attrs={"placeholder": "GG…", "autocapitalize": "characters"}),
     )
     note = forms.CharField(required=False, max_length=2000, label=_("合并说明（可选）"))
 
 
-class TrackForm(forms.Form):
+class TrackForm(PageForm):
     tracking_no = forms.CharField(
-        max_length=20, required=False, label=_("受理编号"),
-        widget=forms.TextInput(attrs={"placeholder": "GG…", "autocapitalize": "characters", "autocomplete": "off"}),
+        max_length=20,
+        required=False,
+        label=_("受理编号"),
+        widget=forms.TextInput(
+            attrs={"placeholder": "GG…", "autocapitalize": "characters", "autocomplete": "off"}
+        ),
     )
     phone_last4 = forms.CharField(
-        max_length=4, required=False, label=_("联系电话后四位"),
+        max_length=4,
+        required=False,
+        label=_("联系电话后四位"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{4}", "autocomplete": "off"}),
     )
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PageForm):
     """The console's filters, read from GET parameters."""
 
     status = forms.ChoiceField(required=False, label=_("状态"))
-    category = forms.ModelChoiceField(Category.objects.all(), required=False, label=_("类别"), empty_label=_("全部类别"))
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, label=_("类别"), empty_label=_("全部类别")
+    )
     grid = GridChoiceField(grids_qs(), required=False, label=_("网格"), empty_label=_("全部网格"))
     channel = forms.ChoiceField(required=False, label=_("渠道"))
     q = forms.CharField(required=False, max_length=100, label=_("搜索"))
@@ -200,6 +258,9 @@ class QueueFilterForm(forms.Form):
         category = data.get("category")
         grid = data.get("grid")
         return QueueFilters(
-            status=data.get("status") or "", category=category.pk if category else None,
-            grid_path=grid.path if grid else "", channel=data.get("channel") or "", q=(data.get("q") or "").strip(),
+            status=data.get("status") or "",
+            category=category.pk if category else None,
+            grid_path=grid.path if grid else "",
+            channel=data.get("channel") or "",
+            q=(data.get("q") or "").strip(),
         )

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -49,13 +50,31 @@ from gridgov.territory.models import Region, RegionLevel
 
 # The events a case page offers as buttons or forms, in the order they appear.
 PAGE_EVENTS = (
-    CaseEvent.DISPATCH, CaseEvent.ACCEPT, CaseEvent.RETURN, CaseEvent.PROGRESS, CaseEvent.RESOLVE,
-    CaseEvent.RATE, CaseEvent.REWORK, CaseEvent.CLOSE, CaseEvent.CANCEL, CaseEvent.MERGE,
+    CaseEvent.DISPATCH,
+    CaseEvent.ACCEPT,
+    CaseEvent.RETURN,
+    CaseEvent.PROGRESS,
+    CaseEvent.RESOLVE,
+    CaseEvent.RATE,
+    CaseEvent.REWORK,
+    CaseEvent.CLOSE,
+    CaseEvent.CANCEL,
+    CaseEvent.MERGE,
 )
-DETAIL_RELATED = ("grid", "category", "item", "item__category", "handler", "department", "merged_into", "submitter")
+DETAIL_RELATED = (
+    "grid",
+    "category",
+    "item",
+    "item__category",
+    "handler",
+    "department",
+    "merged_into",
+    "submitter",
+)
 
-# Anonymous look-ups allowed per client address in TRACK_WINDOW seconds: the last four digits of a phone
-# are only 10,000 guesses, so a miss costs something.
+# Misses allowed per tracking number in TRACK_WINDOW seconds: the last four digits of a phone are only
+# 10,000 guesses. Counted per number, not per client address, because behind the county's proxy every
+# resident would share one address and lock each other out.
 TRACK_LIMIT = 20
 TRACK_WINDOW = 600
 
@@ -74,7 +93,8 @@ def _case_or_404(user, case_id: int) -> Case:
 def _allowed_events(user, case: Case) -> set[str]:
     """What this user may do to this case now: the page never shows a button that would be refused."""
     return {
-        str(event.value) for event in PAGE_EVENTS
+        str(event.value)
+        for event in PAGE_EVENTS
         if next_status(case.status, event) is not None and access.may_apply(user, case, event)
     }
 
@@ -103,13 +123,19 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def time_left(case: Case, now: datetime) -> dict | None:
     """Wall-clock time to the handling deadline, as words and a traffic light (green / yellow / red)."""
-    if case.deadline_at is None or case.status not in (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.REWORK):
+    if case.deadline_at is None or case.status not in (
+        CaseStatus.DISPATCHED,
+        CaseStatus.ACCEPTED,
+        CaseStatus.REWORK,
+    ):
         return None
     remaining = case.deadline_at - now
     seconds = remaining.total_seconds()
     hours = int(abs(seconds) // 3600)
     days, rest = divmod(hours, 24)
-    span = _("%(d)s 天 %(h)s 小时") % {"d": days, "h": rest} if days else _("%(h)s 小时") % {"h": max(rest, 0)}
+    span = (
+        _("%(d)s 天 %(h)s 小时") % {"d": days, "h": rest} if days else _("%(h)s 小时") % {"h": max(rest, 0)}
+    )
     if seconds < 0:
         return {"text": _("已超期 %(span)s") % {"span": span}, "level": "red"}
     if hours < 1:
@@ -170,10 +196,17 @@ def _case_form(request: HttpRequest, *, channel: str, template: str) -> HttpResp
             data = form.cleaned_data
             try:
                 case, _created = actions.case_submit(
-                    actor=user, channel=channel, description=data["description"],
-                    contact_phone=data["contact_phone"], contact_name=data.get("contact_name") or "",
-                    category=data["category"], lon=data["lon"], lat=data["lat"], address=data["address"],
-                    photos=request.FILES.getlist("photos"), idempotency_key=data["idempotency_key"],
+                    actor=user,
+                    channel=channel,
+                    description=data["description"],
+                    contact_phone=data["contact_phone"],
+                    contact_name=data.get("contact_name") or "",
+                    category=data["category"],
+                    lon=data["lon"],
+                    lat=data["lat"],
+                    address=data["address"],
+                    photos=request.FILES.getlist("photos"),
+                    idempotency_key=data["idempotency_key"],
                 )
             except DomainError as exc:
                 status = _form_error(form, exc)
@@ -186,12 +219,17 @@ def _case_form(request: HttpRequest, *, channel: str, template: str) -> HttpResp
             status = 400
     else:
         form = CaseReportForm(
-            initial={"idempotency_key": new_idempotency_key(), "contact_phone": user.phone if channel != Channel.PHONE else ""},
+            initial={
+                "idempotency_key": new_idempotency_key(),
+                "contact_phone": user.phone if channel != Channel.PHONE else "",
+            },
             channel=channel,
         )
     context = {
-        "form": form, "channel": channel, "photos_lost": request.method == "POST" and bool(request.FILES),
-        "max_photos": 6,
+        "form": form,
+        "channel": channel,
+        "photos_lost": request.method == "POST" and bool(request.FILES),
+        "max_photos": settings.GRIDGOV_MAX_PHOTOS,
     }
     return render(request, template, context, status=status)
 
@@ -244,7 +282,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     rows = [{"case": c, "left": time_left(c, now)} for c in selectors.handler_inbox(request.user)[:300]]
     waiting = sum(1 for r in rows if r["case"].status in (CaseStatus.DISPATCHED, CaseStatus.REWORK))
-    return render(request, "cases/inbox.html", {"rows": rows, "waiting": waiting, "is_worker": roles.has(Role.GRID_WORKER)})
+    return render(
+        request,
+        "cases/inbox.html",
+        {"rows": rows, "waiting": waiting, "is_worker": roles.has(Role.GRID_WORKER)},
+    )
 
 
 @login_required
@@ -277,6 +319,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None,
         "timeline": timeline,
         "panel": panel,
         "left": time_left(case, clock.now()),
+        "max_photos": settings.GRIDGOV_MAX_PHOTOS,
         # Staff see the contact details they need to call back; a resident sees their own case anyway.
         "staff_view": not _is_requester_only(user),
     }
@@ -335,8 +378,14 @@ def case_photo(request: HttpRequest, case_id: int, attachment_id: int) -> FileRe
 
 
 def _run(
-    request: HttpRequest, case_id: int, *, panel: str, form_class=None, form_kwargs: dict | None = None,
-    run: Callable[[Case, Any], object], success: str,
+    request: HttpRequest,
+    case_id: int,
+    *,
+    panel: str,
+    form_class=None,
+    form_kwargs: dict | None = None,
+    run: Callable[[Case, Any], object],
+    success: str,
 ) -> HttpResponse:
     """POST of one case action: scope (404), parse (400), call the action, or show its error."""
     case = _case_or_404(request.user, case_id)
@@ -348,12 +397,16 @@ def _run(
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
-        if form is not None:
+        # Bad input is shown on the form that sent it; a refused move (409 state, 403 role) is about the
+        # case, not the form, which may no longer be offered at all: it goes to the page's messages.
+        if form is not None and exc.status == 400:
             status = _form_error(form, exc)
         else:
             messages.error(request, exc.message)
             status = exc.status
-        return _render_detail(request, case, bound={panel: form} if form else None, panel=panel, status=status)
+        return _render_detail(
+            request, case, bound={panel: form} if form else None, panel=panel, status=status
+        )
     messages.success(request, success)
     return redirect(_next_url(request) or reverse("cases:detail", args=[case.pk]))
 
@@ -362,7 +415,9 @@ def _run(
 @require_POST
 def case_accept(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
-        request, case_id, panel="accept",
+        request,
+        case_id,
+        panel="accept",
         run=lambda case, form: actions.case_accept(actor=request.user, case_id=case.pk),
         success=_("已接单，请按时限办理"),
     )
@@ -372,8 +427,13 @@ def case_accept(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_return(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
-        request, case_id, panel="return", form_class=ReturnForm,
-        run=lambda case, form: actions.case_return(actor=request.user, case_id=case.pk, reason=form.cleaned_data["reason"]),
+        request,
+        case_id,
+        panel="return",
+        form_class=ReturnForm,
+        run=lambda case, form: actions.case_return(
+            actor=request.user, case_id=case.pk, reason=form.cleaned_data["reason"]
+        ),
         success=_("已退单，派单中心将重新派单"),
     )
 
@@ -382,9 +442,15 @@ def case_return(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_progress(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
-        request, case_id, panel="progress", form_class=NoteForm,
+        request,
+        case_id,
+        panel="progress",
+        form_class=NoteForm,
         run=lambda case, form: actions.case_progress(
-            actor=request.user, case_id=case.pk, note=form.cleaned_data["note"], photos=request.FILES.getlist("photos"),
+            actor=request.user,
+            case_id=case.pk,
+            note=form.cleaned_data["note"],
+            photos=request.FILES.getlist("photos"),
         ),
         success=_("进展已记录"),
     )
@@ -394,9 +460,15 @@ def case_progress(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_resolve(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
-        request, case_id, panel="resolve", form_class=ResolveForm,
+        request,
+        case_id,
+        panel="resolve",
+        form_class=ResolveForm,
         run=lambda case, form: actions.case_resolve(
-            actor=request.user, case_id=case.pk, result=form.cleaned_data["result"], photos=request.FILES.getlist("photos"),
+            actor=request.user,
+            case_id=case.pk,
+            result=form.cleaned_data["result"],
+            photos=request.FILES.getlist("photos"),
         ),
         success=_("已办结，等待群众评价"),
     )
@@ -409,7 +481,11 @@ def case_rate(request: HttpRequest, case_id: int) -> HttpResponse:
         data = form.cleaned_data
         actions.case_rate(actor=request.user, case_id=case.pk, score=data["score"], comment=data["comment"])
 
-    done = _("感谢您的评价") if request.POST.get("score") != RatingScore.UNSATISFIED else _("已退回返工，办理人将重新处理")
+    done = (
+        _("感谢您的评价")
+        if request.POST.get("score") != RatingScore.UNSATISFIED
+        else _("已退回返工，办理人将重新处理")
+    )
     return _run(request, case_id, panel="rate", form_class=RateForm, run=run, success=done)
 
 
@@ -417,8 +493,13 @@ def case_rate(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_cancel(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
-        request, case_id, panel="cancel", form_class=CancelForm,
-        run=lambda case, form: actions.case_cancel(actor=request.user, case_id=case.pk, reason=form.cleaned_data["reason"]),
+        request,
+        case_id,
+        panel="cancel",
+        form_class=CancelForm,
+        run=lambda case, form: actions.case_cancel(
+            actor=request.user, case_id=case.pk, reason=form.cleaned_data["reason"]
+        ),
         success=_("诉求已撤销"),
     )
 
@@ -427,8 +508,13 @@ def case_cancel(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
-        request, case_id, panel="close", form_class=NoteForm,
-        run=lambda case, form: actions.case_close(actor=request.user, case_id=case.pk, note=form.cleaned_data["note"]),
+        request,
+        case_id,
+        panel="close",
+        form_class=NoteForm,
+        run=lambda case, form: actions.case_close(
+            actor=request.user, case_id=case.pk, note=form.cleaned_data["note"]
+        ),
         success=_("已结案"),
     )
 
@@ -439,13 +525,22 @@ def case_dispatch(request: HttpRequest, case_id: int) -> HttpResponse:
     def run(case: Case, form: DispatchForm) -> None:
         data = form.cleaned_data
         actions.case_dispatch(
-            actor=request.user, case_id=case.pk, item=data["item"], grid=data.get("grid"), note=data["note"],
+            actor=request.user,
+            case_id=case.pk,
+            item=data["item"],
+            grid=data.get("grid"),
+            note=data["note"],
             **form.assignee(),
         )
 
     return _run(
-        request, case_id, panel="dispatch", form_class=DispatchForm, form_kwargs={"dispatcher": request.user},
-        run=run, success=_("已派单"),
+        request,
+        case_id,
+        panel="dispatch",
+        form_class=DispatchForm,
+        form_kwargs={"dispatcher": request.user},
+        run=run,
+        success=_("已派单"),
     )
 
 
@@ -456,10 +551,15 @@ def case_merge(request: HttpRequest, case_id: int) -> HttpResponse:
         data = form.cleaned_data
         tracking_no = data["into"].strip().upper()
         into_id = (
-            access.cases_visible_to(request.user).filter(tracking_no=tracking_no).values_list("pk", flat=True).first()
+            access.cases_visible_to(request.user)
+            .filter(tracking_no=tracking_no)
+            .values_list("pk", flat=True)
+            .first()
         )
         if into_id is None:
-            raise _MergeTargetMissing(_("未找到受理编号为 %(no)s 的工单") % {"no": tracking_no}, fields={"into": "missing"})
+            raise _MergeTargetMissing(
+                _("未找到受理编号为 %(no)s 的工单") % {"no": tracking_no}, fields={"into": "missing"}
+            )
         actions.case_merge(actor=request.user, case_id=case.pk, into_id=into_id, note=data["note"])
 
     return _run(request, case_id, panel="merge", form_class=MergeForm, run=run, success=_("已合并为重复诉求"))
@@ -481,7 +581,9 @@ def _suggestion(case: Case) -> dict:
     return suggestion
 
 
-def _dispatch_form_for(case: Case, user, item: MatterItem | None = None, grid: Region | None = None) -> DispatchForm:
+def _dispatch_form_for(
+    case: Case, user, item: MatterItem | None = None, grid: Region | None = None
+) -> DispatchForm:
     initial: dict = {"assignee_kind": "worker"}
     item = item or case.item
     if item is not None:
@@ -516,14 +618,20 @@ def console_suggest(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_or_404(request.user, case_id)
     if "dispatch" not in _allowed_events(request.user, case):
         raise Http404
-    item = MatterItem.objects.filter(pk=_int(request.GET.get("item")), active=True).select_related("category", "department").first()
+    item = (
+        MatterItem.objects.filter(pk=_int(request.GET.get("item")), active=True)
+        .select_related("category", "department")
+        .first()
+    )
     grid = Region.objects.filter(pk=_int(request.GET.get("grid")), level=RegionLevel.GRID).first()
     form = _dispatch_form_for(case, request.user, item=item, grid=grid)
     suggestion = None
     if item is not None:
         probe = Case(pk=case.pk, item=item, grid_id=grid.pk if grid else case.grid_id)
         suggestion = _suggestion(probe)
-    return render(request, "cases/_assignee.html", {"case": case, "dispatch_form": form, "suggestion": suggestion})
+    return render(
+        request, "cases/_assignee.html", {"case": case, "dispatch_form": form, "suggestion": suggestion}
+    )
 
 
 def _int(value) -> int | None:
@@ -536,8 +644,8 @@ def _int(value) -> int | None:
 # ── anonymous tracking ──────────────────────────────────────────────────────────────────────────────
 
 
-def _client_key(request: HttpRequest) -> str:
-    return "gridgov:track:" + (request.META.get("REMOTE_ADDR") or "unknown")
+def _track_key(tracking_no: str) -> str:
+    return "gridgov:track-misses:" + (tracking_no or "").strip().upper()[:20]
 
 
 @require_http_methods(["GET", "POST"])
@@ -547,13 +655,14 @@ def track(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/track.html", {"form": TrackForm()})
     form = TrackForm(request.POST)
     form.is_valid()
-    key = _client_key(request)
+    key = _track_key(form.cleaned_data.get("tracking_no", ""))
     if cache.get(key, 0) >= TRACK_LIMIT:
         form.add_error(None, _("查询过于频繁，请 10 分钟后再试"))
         return render(request, "cases/track.html", {"form": form}, status=429)
     try:
         case = actions.case_lookup(
-            tracking_no=form.cleaned_data.get("tracking_no", ""), phone_last4=form.cleaned_data.get("phone_last4", ""),
+            tracking_no=form.cleaned_data.get("tracking_no", ""),
+            phone_last4=form.cleaned_data.get("phone_last4", ""),
         )
     except DomainError as exc:
         if isinstance(exc, NotFound):
@@ -582,7 +691,11 @@ def _masked(case: Case) -> dict:
         "result": case.result if case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) else "",
         "merged_into": case.merged_into.tracking_no if case.merged_into_id else "",
         "events": [
-            {"label": entry.get_event_display(), "at": entry.created_at, "role": entry.actor_label.split(" ")[0]}
+            {
+                "label": entry.get_event_display(),
+                "at": entry.created_at,
+                "role": entry.actor_label.split(" ")[0],
+            }
             for entry in entries
         ],
     }
