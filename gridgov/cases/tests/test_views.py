@@ -370,6 +370,8 @@ def test_merge_a_duplicate_by_tracking_number(world, as_user):
     client = as_user(world.dispatcher)
     page = client.get(url("detail", duplicate)).content.decode()
     assert url("merge", duplicate) in page and "合并到…" in page
+    # The probable original is offered as a one-tap candidate (selectors.similar_open_cases).
+    assert f'name="into" value="{original.tracking_no}"' in page
 
     response = client.post(url("merge", duplicate), {"into": "GGNOSUCH"})
     assert response.status_code == 400 and "未找到受理编号为 GGNOSUCH 的工单" in response.content.decode()
