@@ -148,4 +148,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {"gridgov": {"handlers": ["console"], "level": os.environ.get("GRIDGOV_LOG_LEVEL", "INFO")}},
 }
-GRIDGOV_SERVE_MEDIA = os.environ.get("GRIDGOV_SERVE_MEDIA", "1") == "1"

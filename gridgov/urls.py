@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.static import serve
 
 from gridgov.api import api
 
@@ -19,6 +17,4 @@ urlpatterns = [
     path("intel/", include("gridgov.intel.urls")),
     path("", include("gridgov.cases.urls")),
 ]
-
-if settings.DEBUG or settings.GRIDGOV_SERVE_MEDIA:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# MEDIA_ROOT is never served as a directory: case photos go through the scoped view in cases.views.

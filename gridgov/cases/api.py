@@ -140,7 +140,8 @@ def _attachment_out(att) -> dict:
         "id": att.pk,
         "kind": att.kind,
         "kind_label": str(AttachmentKind(att.kind).label),
-        "url": att.file.url,
+        # Served by the scoped page view, never from MEDIA_ROOT directly.
+        "url": f"/cases/{att.case_id}/photos/{att.pk}/",
         "content_type": att.content_type,
         "size": att.size,
         "created_at": att.created_at,

@@ -131,7 +131,7 @@ def test_full_loop_resident_to_grid_worker_and_back(world, api, photo):
     ]
     assert case["timeline"][1]["note"] == "请尽快处理"
     assert [a["kind"] for a in case["attachments"]] == ["progress", "evidence"]
-    assert all(a["url"].startswith("/media/cases/") for a in case["attachments"])
+    assert all(a["url"].startswith(f"/cases/{case_id}/photos/") for a in case["attachments"])
     assert case["timeline"][4]["attachments"][0]["kind"] == "evidence"
     assert [(r["score"], r["comment"]) for r in case["ratings"]] == [("satisfied", "很快")]
     assert resident.get(f"/cases/{case_id}/timeline").json() == case["timeline"]
