@@ -1,7 +1,10 @@
 """Category suggestion for a new case (智能派单: classify).
 
-Model: TF-IDF of character 1–3-grams (sublinear tf, l2-normalised; optionally a second block of
-jieba word 1–2-grams) feeding a class-balanced linear SVM. SVM margins are turned into probabilities by a
+Model: stop words deleted (a fixed list, `data/stopwords.txt`, one regex pass) on the training
+text and on raw messages alike, then TF-IDF of character 1–3-grams (sublinear tf, l2-normalised),
+plus a second, half-weighted block of character 1–3-grams of the first 20 characters (the title,
+which both the segmented training text and `suggest(title, detail)` put first; optionally a block
+of jieba word 1–2-grams) feeding a class-balanced linear SVM. SVM margins are turned into probabilities by a
 softmax with one temperature fitted on out-of-fold margins (3-fold CV on the training set), which
 is what makes `confidence` calibrated rather than a raw score.
 
@@ -9,7 +12,8 @@ Inference is hand-rolled (dict look-ups + a small numpy product) rather than goi
 sklearn's transform/predict, whose per-call overhead alone is several hundred microseconds.
 
 Models live in versioned directories under a model root:
-    <root>/<YYYYmmddTHHMMSSffffff>/{weights.npz, vocab_char.txt, vocab_word.txt, meta.json}
+    <root>/<YYYYmmddTHHMMSSffffff>/{weights.npz, vocab_char.txt, vocab_word.txt, vocab_head.txt,
+                                    stopwords.txt, meta.json}
 A version is written to a hidden temporary directory and renamed into place, so a reader never
 sees a half-written model. The newest version (lexicographic = chronological name) wins;
 `current_model` notices a new one on the next call, so the running platform needs no restart.
@@ -62,7 +66,9 @@ class Suggestion:
 
 @dataclass
 class TrainParams:
-    c: float = 0.5
+    # Chosen by 5-fold cross-validation on the training file, folds grouped by near-duplicates
+    # (docs/intel.md "Classifier experiments"); not by the dev file.
+    c: float = 1.0
     char_ngram_max: int = 3
     word_ngram_max: int = 2
     # Word features (jieba) add 0.1 pt out-of-fold accuracy but cost ~0.6 ms per message; off by
@@ -70,6 +76,13 @@ class TrainParams:
     use_words: bool = False
     min_df: int = 3
     max_df: float = 0.9
+    # Delete the shipped stop words (textnorm.STOPWORDS_FILE) before featurising, both sides.
+    stopwords: bool = True
+    # Extra char-n-gram block over the first `head_chars` characters (≈ the title), scaled by
+    # `head_weight` after l2 normalisation; 0 turns it off.
+    head_chars: int = 20
+    head_weight: float = 0.5
+    head_min_df: int = 2
     threshold: float = DEFAULT_THRESHOLD
     calibration_folds: int = 3
     seed: int = 0
@@ -90,11 +103,17 @@ class Model:
         temperature: float,
         meta: dict,
         path: Path | None = None,
+        head_vocab: dict[str, int] | None = None,
+        stopwords: Sequence[str] = (),
     ) -> None:
         self.labels = labels
         self.char_vocab = char_vocab
         self.word_vocab = word_vocab
+        self.head_vocab = head_vocab or {}
+        self.stopwords = list(stopwords)
+        self.stop_pattern = textnorm.stopword_pattern(tuple(self.stopwords))
         self.n_char = len(char_vocab)
+        self.n_word = len(word_vocab)
         self.idf = idf.astype(np.float64)
         self.coef = np.ascontiguousarray(coef, dtype=np.float64)  # (n_features, n_labels)
         self.intercept = intercept.astype(np.float64)
@@ -106,6 +125,8 @@ class Model:
         self.word_ngram_max = int(params.get("word_ngram_max", textnorm.WORD_NGRAM_MAX))
         self.use_words = bool(params.get("use_words", False))
         self.threshold = float(params.get("threshold", DEFAULT_THRESHOLD))
+        self.head_chars = int(params.get("head_chars", 0)) if self.head_vocab else 0
+        self.head_weight = float(params.get("head_weight", 1.0))
 
     @property
     def version(self) -> str:
@@ -123,20 +144,31 @@ class Model:
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Sparse TF-IDF vector of one message as (indices, values), identical to training."""
-        norm = textnorm.normalize(text)
+        norm = textnorm.strip_stopwords(textnorm.normalize(text), self.stop_pattern)
         parts_idx: list[np.ndarray] = []
         parts_val: list[np.ndarray] = []
-        blocks = [(textnorm.char_ngrams(norm, self.char_ngram_max), self.char_vocab, 0)]
+        blocks = [(textnorm.char_ngrams(norm, self.char_ngram_max), self.char_vocab, 0, 1.0)]
         if self.use_words:
-            blocks.append((textnorm.word_ngrams(norm, self.word_ngram_max), self.word_vocab, self.n_char))
-        for terms, vocab, offset in blocks:
+            blocks.append(
+                (textnorm.word_ngrams(norm, self.word_ngram_max), self.word_vocab, self.n_char, 1.0)
+            )
+        if self.head_chars:
+            blocks.append(
+                (
+                    textnorm.char_ngrams(norm[: self.head_chars], self.char_ngram_max),
+                    self.head_vocab,
+                    self.n_char + self.n_word,
+                    self.head_weight,
+                )
+            )
+        for terms, vocab, offset, weight in blocks:
             ia, tf = self._block(terms, vocab, offset)
             if ia.size == 0:
                 continue
             va = tf * self.idf[ia]
             length = float(np.sqrt(va @ va))
             if length > 0:
-                va /= length
+                va *= weight / length
             parts_idx.append(ia)
             parts_val.append(va)
         if not parts_idx:
@@ -174,6 +206,9 @@ class Model:
             idf, coef, intercept = npz["idf"], npz["coef"], npz["intercept"]
         char_vocab = _read_vocab(path / "vocab_char.txt")
         word_vocab = _read_vocab(path / "vocab_word.txt")
+        head_path, stop_path = path / "vocab_head.txt", path / "stopwords.txt"
+        head_vocab = _read_vocab(head_path) if head_path.is_file() else {}
+        stopwords = textnorm.read_stopwords(stop_path) if stop_path.is_file() else []
         return cls(
             labels=list(meta["labels"]),
             char_vocab=char_vocab,
@@ -184,6 +219,8 @@ class Model:
             temperature=float(meta["temperature"]),
             meta=meta,
             path=path,
+            head_vocab=head_vocab,
+            stopwords=stopwords,
         )
 
 
@@ -246,6 +283,9 @@ def fit(
         if norm and label:
             texts.append(norm)
             labels_raw.append(label)
+    stopwords = textnorm.read_stopwords() if params.stopwords else []
+    stop_pattern = textnorm.stopword_pattern(tuple(stopwords))
+    texts = [textnorm.strip_stopwords(t, stop_pattern) for t in texts]
     labels = sorted(set(labels_raw))
     if len(labels) < 2:
         raise ValueError("训练数据至少需要两个类别")
@@ -273,6 +313,16 @@ def fit(
             dtype=np.float64,
         )
         blocks.append(wvec.fit_transform(texts))
+    hvec = None
+    if params.head_chars > 0:
+        hvec = TfidfVectorizer(
+            analyzer=lambda s: textnorm.char_ngrams(s[: params.head_chars], params.char_ngram_max),
+            sublinear_tf=True,
+            min_df=params.head_min_df if len(texts) >= 1000 else 1,
+            max_df=max_df,
+            dtype=np.float64,
+        )
+        blocks.append(hvec.fit_transform(texts) * params.head_weight)
     X = sp.hstack(blocks).tocsr()
     featurize_s = time.perf_counter() - started
 
@@ -302,7 +352,10 @@ def fit(
 
     char_vocab = {t: int(i) for t, i in cvec.vocabulary_.items()}
     word_vocab = {t: int(i) for t, i in wvec.vocabulary_.items()} if wvec is not None else {}
-    idf = np.concatenate([cvec.idf_] + ([wvec.idf_] if wvec is not None else []))
+    head_vocab = {t: int(i) for t, i in hvec.vocabulary_.items()} if hvec is not None else {}
+    idf = np.concatenate(
+        [cvec.idf_] + ([wvec.idf_] if wvec is not None else []) + ([hvec.idf_] if hvec is not None else [])
+    )
     stats = {
         "n": len(texts),
         "labels": labels,
@@ -331,6 +384,8 @@ def fit(
         intercept=intercept,
         temperature=temperature,
         meta=meta,
+        head_vocab=head_vocab,
+        stopwords=stopwords,
     )
     return model, stats
 
@@ -359,7 +414,10 @@ def save(model: Model, model_root: Path, *, stats: dict, data_files: Sequence[Pa
             "n_features": stats["n_features"],
             "oof_accuracy": stats["oof_accuracy"],
             "train_seconds": stats["train_s"],
-            "algorithm": "tfidf(char 1-3 [+ jieba word 1-2], sublinear) + LinearSVC(balanced) + softmax temperature",
+            "algorithm": (
+                "stop words deleted; tfidf(char 1-3 [+ jieba word 1-2] + 0.5 x char 1-3 of first 20 chars, "
+                "sublinear) + LinearSVC(balanced) + softmax temperature"
+            ),
         }
     )
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=model_root))
@@ -369,6 +427,10 @@ def save(model: Model, model_root: Path, *, stats: dict, data_files: Sequence[Pa
         )
         _write_vocab(tmp / "vocab_char.txt", model.char_vocab)
         _write_vocab(tmp / "vocab_word.txt", model.word_vocab)
+        if model.head_vocab:
+            _write_vocab(tmp / "vocab_head.txt", model.head_vocab)
+        if model.stopwords:
+            (tmp / "stopwords.txt").write_text("\n".join(model.stopwords) + "\n", encoding="utf-8")
         # meta.json last: its presence marks a complete version.
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
         os.rename(tmp, model_root / version)

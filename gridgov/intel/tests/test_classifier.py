@@ -147,22 +147,49 @@ def test_suggest_reads_settings_model_dir(tmp_path, settings):
 
 
 def test_hand_rolled_vector_matches_sklearn_featurisation(tmp_path):
-    # Guards the fast inference path against drifting from what the SVM was trained on.
+    # Guards the fast inference path against drifting from what the SVM was trained on:
+    # stop-word deletion, the char block and the half-weighted head (title) block.
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from gridgov.intel import textnorm
 
-    model, _ = classifier.fit(TOY * 3)
-    docs = [textnorm.normalize(t) for t, _ in TOY * 3]
+    params = TrainParams()
+    model, _ = classifier.fit(TOY * 3, params)
+    assert model.stopwords and model.head_vocab
+    pattern = textnorm.stopword_pattern(tuple(textnorm.read_stopwords()))
+    docs = [textnorm.strip_stopwords(textnorm.normalize(t), pattern) for t, _ in TOY * 3]
     vec = TfidfVectorizer(analyzer=lambda s: textnorm.char_ngrams(s, 3), sublinear_tf=True)
-    X = vec.fit_transform(docs)
-    text = "小区路灯坏了，路灯不亮！"
+    head = TfidfVectorizer(analyzer=lambda s: textnorm.char_ngrams(s[: params.head_chars], 3), sublinear_tf=True)
+    X, H = vec.fit_transform(docs), head.fit_transform(docs)
+    text = "我们小区的路灯坏了，路灯不亮！请尽快维修路灯，谢谢"
+    doc = textnorm.strip_stopwords(textnorm.normalize(text), pattern)
+    assert "的" not in doc and "我们" not in doc
     idx, val = model.vector(text)
-    ref = vec.transform([textnorm.normalize(text)]).toarray()[0]
-    mine = np.zeros(len(model.char_vocab))
+    ref = np.concatenate([vec.transform([doc]).toarray()[0], params.head_weight * head.transform([doc]).toarray()[0]])
+    mine = np.zeros(len(model.char_vocab) + len(model.head_vocab))
     inv = {i: t for t, i in model.char_vocab.items()}
+    inv_head = {i + len(model.char_vocab): t for t, i in model.head_vocab.items()}
     for i, v in zip(idx, val, strict=True):
-        mine[vec.vocabulary_[inv[int(i)]]] = v
-    assert X.shape[1] == len(model.char_vocab)
+        i = int(i)
+        j = vec.vocabulary_[inv[i]] if i in inv else len(vec.vocabulary_) + head.vocabulary_[inv_head[i]]
+        mine[j] = v
+    assert X.shape[1] == len(model.char_vocab) and H.shape[1] == len(model.head_vocab)
     assert np.allclose(mine, ref)
+
+
+def test_saved_model_round_trips_stopwords_and_head_block(tmp_path):
+    version_dir = train(TOY * 3, tmp_path)
+    assert (version_dir / "stopwords.txt").is_file() and (version_dir / "vocab_head.txt").is_file()
+    fresh, loaded = classifier.fit(TOY * 3)[0], classifier.Model.load(version_dir)
+    text = "我家门口的路灯坏了不亮"
+    assert loaded.stopwords == fresh.stopwords and loaded.head_chars == 20
+    import numpy as np
+
+    assert np.allclose(loaded.decision(text), fresh.decision(text), atol=1e-4)
+    # Models written before stop words/head block existed still load and predict.
+    old, _ = classifier.fit(TOY * 3, TrainParams(stopwords=False, head_chars=0))
+    old_dir = classifier.save(old, tmp_path / "old", stats={"n": 24, "label_counts": {}, "n_features": 0,
+                                                          "oof_accuracy": float("nan"), "train_s": 0})
+    assert not (old_dir / "stopwords.txt").exists() and not (old_dir / "vocab_head.txt").exists()
+    assert classifier.Model.load(old_dir).suggest(text).top[0][0] == "LIGHT"
