@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
-from pathlib import Path
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
 
 # Excel exports of the message board carry literal "_x000D_" for carriage returns.
 _EXCEL_CR = re.compile(r"_x000[dDaA]_")

@@ -160,13 +160,17 @@ def test_hand_rolled_vector_matches_sklearn_featurisation(tmp_path):
     pattern = textnorm.stopword_pattern(tuple(textnorm.read_stopwords()))
     docs = [textnorm.strip_stopwords(textnorm.normalize(t), pattern) for t, _ in TOY * 3]
     vec = TfidfVectorizer(analyzer=lambda s: textnorm.char_ngrams(s, 3), sublinear_tf=True)
-    head = TfidfVectorizer(analyzer=lambda s: textnorm.char_ngrams(s[: params.head_chars], 3), sublinear_tf=True)
+    head = TfidfVectorizer(
+        analyzer=lambda s: textnorm.char_ngrams(s[: params.head_chars], 3), sublinear_tf=True
+    )
     X, H = vec.fit_transform(docs), head.fit_transform(docs)
     text = "我们小区的路灯坏了，路灯不亮！请尽快维修路灯，谢谢"
     doc = textnorm.strip_stopwords(textnorm.normalize(text), pattern)
     assert "的" not in doc and "我们" not in doc
     idx, val = model.vector(text)
-    ref = np.concatenate([vec.transform([doc]).toarray()[0], params.head_weight * head.transform([doc]).toarray()[0]])
+    ref = np.concatenate(
+        [vec.transform([doc]).toarray()[0], params.head_weight * head.transform([doc]).toarray()[0]]
+    )
     mine = np.zeros(len(model.char_vocab) + len(model.head_vocab))
     inv = {i: t for t, i in model.char_vocab.items()}
     inv_head = {i + len(model.char_vocab): t for t, i in model.head_vocab.items()}
@@ -189,7 +193,10 @@ def test_saved_model_round_trips_stopwords_and_head_block(tmp_path):
     assert np.allclose(loaded.decision(text), fresh.decision(text), atol=1e-4)
     # Models written before stop words/head block existed still load and predict.
     old, _ = classifier.fit(TOY * 3, TrainParams(stopwords=False, head_chars=0))
-    old_dir = classifier.save(old, tmp_path / "old", stats={"n": 24, "label_counts": {}, "n_features": 0,
-                                                          "oof_accuracy": float("nan"), "train_s": 0})
+    old_dir = classifier.save(
+        old,
+        tmp_path / "old",
+        stats={"n": 24, "label_counts": {}, "n_features": 0, "oof_accuracy": float("nan"), "train_s": 0},
+    )
     assert not (old_dir / "stopwords.txt").exists() and not (old_dir / "vocab_head.txt").exists()
     assert classifier.Model.load(old_dir).suggest(text).top[0][0] == "LIGHT"
