@@ -173,7 +173,11 @@ def _suggest(title: str, description: str) -> dict:
     except Exception:  # a broken model file must not lose a resident's request
         log.exception("dispatch suggestion failed")
         return {}
+    # A model trained on the dataset predicts category names; one trained on closed cases, item codes.
     category = Category.objects.filter(name=suggestion.label).first() if suggestion.label else None
+    if category is None and suggestion.label:
+        item = MatterItem.objects.filter(code=suggestion.label).select_related("category").first()
+        category = item.category if item else None
     return {
         "suggested_category": category,
         "suggested_label": suggestion.label or "",

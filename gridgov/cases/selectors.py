@@ -103,3 +103,37 @@ def similar_open_cases(case: Case, limit: int = 5) -> list[tuple[Case, float]]:
     hits = find_duplicates(as_text(case), [as_text(c) for c in by_id.values()], neighbours=grid_neighbours,
                            window=window)
     return [(by_id[h.id], h.score) for h in hits[:limit]]
+
+
+def labelled_cases() -> list[tuple[str, str]]:
+    """(text, item code) for every case the centre dispatched and that was handled to the end: the
+    dispatcher's final choice is the label the dispatch model learns from."""
+    rows = (
+        Case.objects.filter(status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED], item__isnull=False)
+        .values_list("title", "description", "item__code")
+        .order_by("pk")
+    )
+    return [(f"{title} {description}", code) for title, description, code in rows]
+
+
+def suggestion_agreement() -> dict:
+    """How often the model's category matched the dispatcher's, over dispatched cases with a suggestion."""
+    rows = (
+        Case.objects.filter(dispatched_at__isnull=False, category__isnull=False)
+        .exclude(suggested_label="")
+        .values_list("suggested_label", "category__name", "suggested_confidence", "suggestion_model")
+    )
+    total = agree = 0
+    by_model: dict[str, list[int]] = {}
+    for label, chosen, _confidence, model in rows:
+        total += 1
+        hit = int(label == chosen)
+        agree += hit
+        counts = by_model.setdefault(model or "none", [0, 0])
+        counts[0] += 1
+        counts[1] += hit
+    return {
+        "n": total,
+        "agreement": round(agree / total, 4) if total else None,
+        "by_model": {m: {"n": n, "agreement": round(a / n, 4)} for m, (n, a) in by_model.items()},
+    }

@@ -32,13 +32,18 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gridgov dispatch", description="智能派单：训练与评估分类模型")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     tr = sub.add_parser("train", help="训练新模型版本")
-    tr.add_argument("--data", action="append", required=True, type=Path, help="CSV/xlsx，可重复")
+    tr.add_argument("--data", action="append", default=[], type=Path, help="CSV/xlsx，可重复")
+    tr.add_argument("--from-cases", action="store_true",
+                    help="加入平台已办结工单（以派单员最终选择的事项代码为标签）")
     tr.add_argument("--out", required=True, type=Path, help="模型根目录（在其中新建版本子目录）")
     tr.add_argument("--threshold", type=float, default=None, help="低于此置信度返回“不确定”")
     tr.add_argument("--words", action="store_true", help="加入 jieba 分词特征（更慢，约 +0.6 ms/条）")
     ev = sub.add_parser("eval", help="评估模型")
     ev.add_argument("--model", required=True, type=Path, help="版本目录或模型根目录")
     ev.add_argument("--data", required=True, type=Path)
+    en = sub.add_parser("ensure-model", help="若没有模型，用共享数据集训练默认模型")
+    en.add_argument("--out", type=Path, default=None, help="模型根目录（默认 GRIDGOV_MODEL_DIR）")
+    sub.add_parser("report", help="生产环境中模型建议与派单员选择的一致率（JSON）")
     return parser
 
 
@@ -52,12 +57,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "train":
             return _train(args)
+        if args.command == "ensure-model":
+            return _ensure(args)
+        if args.command == "report":
+            return _report()
         return _eval(args)
     except DataFormatError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except _UsageError as exc:
+        print(f"参数错误：{exc}", file=sys.stderr)
         return 2
 
 
@@ -67,6 +79,14 @@ def _train(args: argparse.Namespace) -> int:
     records: list[tuple[str, str]] = []
     for path in args.data:
         records.extend(load_records(path))
+    if args.from_cases:
+        from gridgov.cases.selectors import labelled_cases
+
+        records.extend(labelled_cases())
+    if not args.data and not args.from_cases:
+        raise _UsageError("需要 --data 文件或 --from-cases")
+    if not records:
+        raise ValueError("没有可用于训练的记录")
     params = classifier.TrainParams()
     if args.threshold is not None:
         if not 0.0 <= args.threshold <= 1.0:
@@ -83,10 +103,31 @@ def _train(args: argparse.Namespace) -> int:
         "n": stats["n"],
         "labels": stats["labels"],
         "n_features": stats["n_features"],
-        "oof_accuracy": round(stats["oof_accuracy"], 4),
+        "oof_accuracy": None if stats["oof_accuracy"] != stats["oof_accuracy"] else round(stats["oof_accuracy"], 4),
         "train_seconds": stats["train_s"],
     }
     print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def _ensure(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from gridgov.intel import classifier
+
+    root = args.out or Path(settings.GRIDGOV_MODEL_DIR)
+    version_dir = classifier.ensure_default_model(root)
+    if version_dir is None:
+        print("提示：没有找到数据集，智能派单建议将显示“不确定”，直到训练出模型", file=sys.stderr)
+        return 0
+    print(str(version_dir))
+    return 0
+
+
+def _report() -> int:
+    from gridgov.cases.selectors import suggestion_agreement
+
+    print(json.dumps(suggestion_agreement(), ensure_ascii=False))
     return 0
 
 
