@@ -20,9 +20,9 @@ def _report(request: HttpRequest) -> selectors.KpiReport:
     return selectors.kpi_report(region, period, scope=scope)
 
 
-def _cells(measures: selectors.Measures) -> list[str]:
+def _cells(measures, columns=selectors.COLUMNS) -> list[str]:
     cells = []
-    for column in selectors.COLUMNS:
+    for column in columns:
         value = column.value(measures)
         cells.append("—" if value is None else f"{value}{'%' if column.unit == '%' else ''}")
     return cells
@@ -46,6 +46,11 @@ def kpi(request: HttpRequest) -> HttpResponse:
         "total_cells": _cells(report.total),
         "region_rows": [(row, _cells(row.measures)) for row in report.by_region],
         "category_rows": [(row, _cells(row.measures)) for row in report.by_category],
+        "whistle_columns": selectors.WHISTLE_COLUMNS,
+        "department_rows": [
+            (row, _cells(row.measures, selectors.WHISTLE_COLUMNS)) for row in report.by_department
+        ],
+        "whistle_total_cells": _cells(report.whistle_total, selectors.WHISTLE_COLUMNS),
         "data": selectors.report_as_dict(report),
         "period_query": urlencode(params),
         "export_query": urlencode({"region": report.region.code, **params}),

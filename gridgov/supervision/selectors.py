@@ -1,0 +1,281 @@
+"""Reads for deadlines and supervision: SLA snapshots in batch, the leader desk, department calls, one case's panel.
+
+The SLA figures of a list come from `sla_snapshots`, which loads the pauses of every listed case in one
+query and reuses one calendar, so a desk of 300 cases costs the same few queries as a desk of three.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+
+from gridgov.cases.access import cases_visible_to
+from gridgov.cases.models import (
+    CLOCK_STATUSES,
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    CasePause,
+    CaseStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+)
+from gridgov.cases.sla import case_clock, yellow_share
+from gridgov.people.models import Role
+from gridgov.people.selectors import user_roles
+from gridgov.supervision.models import SupervisionOrder, Whistle, WhistleCall
+from gridgov.workcal.calendar import UNIT_LABELS, Unit, WorkCalendar
+from gridgov.workcal.selectors import load_calendar
+from gridgov.workcal.sla import LEVEL_LABELS, Level, SlaSnapshot
+
+DESK_LIMIT = 300
+CASE_RELATED = ("grid", "item", "category", "handler", "department", "owner_leader")
+# Statuses in which a case has a clock worth showing (it was dispatched and not withdrawn).
+CLOCKED_STATUSES = (*OPEN_STATUSES, *DONE_STATUSES)
+
+
+# ------------------------------------------------------------------------------------------ SLA clock
+
+
+def unit_label(unit: str) -> str:
+    try:
+        return UNIT_LABELS[Unit(unit)]
+    except ValueError:
+        return unit
+
+
+@dataclass(frozen=True)
+class SlaView:
+    """One case's clock as shown on a page or returned by the API."""
+
+    snapshot: SlaSnapshot
+    unit: str
+    stopped: bool  # resolved or closed: the clock stopped at resolution, figures are as of then
+
+    @property
+    def level(self) -> str:
+        return str(self.snapshot.level)
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.snapshot.level]
+
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.unit)
+
+    @property
+    def time_left_text(self) -> str:
+        left = self.snapshot.time_left
+        amount = f"{abs(left):.1f}".rstrip("0").rstrip(".")
+        if self.snapshot.paused:
+            return f"暂停计时（剩余 {amount} {self.unit_label}）"
+        if left < 0:
+            return f"已超期 {amount} {self.unit_label}"
+        return f"剩余 {amount} {self.unit_label}"
+
+
+def _clock_instant(case: Case, now: datetime) -> datetime | None:
+    """The instant a case's clock is read at: now while open, its resolution once resolved."""
+    if case.status in OPEN_STATUSES:
+        return now
+    if case.status in DONE_STATUSES and case.resolved_at is not None:
+        return case.resolved_at
+    return None
+
+
+def sla_view(
+    case: Case, now: datetime, pauses: list[CasePause] | None = None, calendar: WorkCalendar | None = None
+) -> SlaView | None:
+    """None for a case whose clock never started (not dispatched) or that was withdrawn/merged."""
+    instant = _clock_instant(case, now)
+    if instant is None:
+        return None
+    clock = case_clock(case, pauses, calendar)
+    if clock is None:
+        return None
+    return SlaView(
+        snapshot=clock.snapshot(instant, yellow_share()),
+        unit=case.time_unit,
+        stopped=case.status in DONE_STATUSES,
+    )
+
+
+def sla_snapshots(cases: list[Case], now: datetime) -> dict[int, SlaView | None]:
+    """SLA views of many cases: one query for all their pauses, none per case."""
+    started = [c for c in cases if c.dispatched_at is not None]
+    pauses: dict[int, list[CasePause]] = defaultdict(list)
+    if started:
+        for pause in CasePause.objects.filter(case_id__in=[c.pk for c in started]).order_by(
+            "started_at", "id"
+        ):
+            pauses[pause.case_id].append(pause)
+    calendar = load_calendar() if started else None
+    return {
+        c.pk: sla_view(c, now, pauses.get(c.pk, []), calendar) if c.dispatched_at else None for c in cases
+    }
+
+
+# -------------------------------------------------------------------------------------------- the desk
+
+
+def may_use_desk(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    roles = user_roles(user)
+    return user.is_superuser or roles.has(Role.LEADER) or roles.has(Role.DISPATCHER) or roles.has(Role.ADMIN)
+
+
+@dataclass
+class DeskRow:
+    case: Case
+    sla: SlaView | None
+    reasons: list[str] = field(default_factory=list)  # why the case is on the desk, in Chinese
+    orders: list[SupervisionOrder] = field(default_factory=list)
+
+
+def desk_cases(user, now: datetime) -> list[DeskRow]:
+    """Open cases in scope that need a leader's eye: yellow, red, overdue, escalated, supervised,
+    postponed, or owned (包案) by this user. Red first, then by time left."""
+    has_order = Exists(SupervisionOrder.objects.filter(case=OuterRef("pk")))
+    qs = (
+        cases_visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .annotate(has_order=has_order)
+        .filter(
+            Q(sla_level__in=[Level.YELLOW, Level.RED])
+            | Q(escalation_level__gt=0)
+            | Q(publicly_supervised=True)
+            | Q(owner_leader=user)
+            | Q(has_order=True)
+            | Q(status=CaseStatus.POSTPONED)
+            | Q(status__in=CLOCK_STATUSES, deadline_at__lt=now)
+        )
+        .select_related(*CASE_RELATED)
+        .prefetch_related(
+            Prefetch("supervision_orders", queryset=SupervisionOrder.objects.order_by("-created_at"))
+        )
+        .order_by("deadline_at", "id")
+    )
+    cases = list(qs[:DESK_LIMIT])
+    views = sla_snapshots(cases, now)
+    rows = []
+    for case in cases:
+        sla = views[case.pk]
+        reasons = []
+        if sla is not None and sla.snapshot.level == Level.RED:
+            reasons.append("超期")
+        elif sla is not None and sla.snapshot.level == Level.YELLOW:
+            reasons.append("临期")
+        if case.escalation_level:
+            reasons.append(f"已提级（{case.escalation_level} 级）")
+        if case.publicly_supervised:
+            reasons.append("挂牌督办")
+        elif case.has_order:
+            reasons.append("督办")
+        if case.owner_leader_id == user.pk:
+            reasons.append("我包案")
+        elif case.owner_leader_id:
+            reasons.append("领导包案")
+        if case.status == CaseStatus.POSTPONED:
+            reasons.append("缓办")
+        rows.append(DeskRow(case=case, sla=sla, reasons=reasons, orders=list(case.supervision_orders.all())))
+    level_rank = {Level.RED: 0, Level.YELLOW: 1, Level.GREEN: 2}
+    rows.sort(
+        key=lambda r: (
+            level_rank.get(r.sla.snapshot.level, 3) if r.sla else 3,
+            r.sla.snapshot.time_left if r.sla else float("inf"),
+            r.case.pk,
+        )
+    )
+    return rows
+
+
+def pending_extensions(user) -> QuerySet[ExtensionRequest]:
+    """Extension requests waiting for a decision on cases in this user's scope."""
+    return (
+        ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING, case__in=cases_visible_to(user))
+        .select_related("case", "case__grid", "case__handler", "case__department", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+# -------------------------------------------------------------------------------------- whistle calls
+
+
+CALL_STAGES = {"called": "待报到", "acknowledged": "已报到", "acting": "已采取措施", "resolved": "已报结"}
+
+
+def call_stage(call: WhistleCall) -> str:
+    if call.resolved_at is not None:
+        return "resolved"
+    if call.acted_at is not None:
+        return "acting"
+    if call.acknowledged_at is not None:
+        return "acknowledged"
+    return "called"
+
+
+def call_is_late(call: WhistleCall, now: datetime) -> bool:
+    """Not acknowledged by the whistle's respond_by (爽约): still waiting past it, or acknowledged after it."""
+    respond_by = call.whistle.respond_by
+    if call.acknowledged_at is None:
+        return now > respond_by
+    return call.acknowledged_at > respond_by
+
+
+def department_calls(user) -> QuerySet[WhistleCall]:
+    """Whistle calls to this user's departments, unanswered first, then newest."""
+    return (
+        WhistleCall.objects.filter(department_id__in=user_roles(user).department_ids())
+        .select_related("whistle", "case", "case__grid", "department")
+        .order_by(F("resolved_at").asc(nulls_first=True), "-whistle__created_at", "id")
+    )
+
+
+# ----------------------------------------------------------------------------------------- case panel
+
+
+@dataclass
+class Panel:
+    whistles: list[Whistle]
+    orders: list[SupervisionOrder]
+    pauses: list[CasePause]
+    extensions: list[ExtensionRequest]
+
+    @property
+    def pending_extension(self) -> ExtensionRequest | None:
+        return next((e for e in self.extensions if e.status == ExtensionStatus.PENDING), None)
+
+
+def case_panel(case: Case) -> Panel:
+    whistles = list(
+        Whistle.objects.filter(case=case)
+        .select_related("blown_by")
+        .prefetch_related(
+            Prefetch(
+                "calls",
+                queryset=WhistleCall.objects.select_related("department", "acknowledged_by").order_by(
+                    "-role", "id"
+                ),
+            )
+        )
+        .order_by("created_at", "id")
+    )
+    return Panel(
+        whistles=whistles,
+        orders=list(
+            SupervisionOrder.objects.filter(case=case)
+            .select_related("issued_by")
+            .order_by("created_at", "id")
+        ),
+        pauses=list(CasePause.objects.filter(case=case).order_by("started_at", "id")),
+        extensions=list(
+            ExtensionRequest.objects.filter(case=case)
+            .select_related("requested_by", "decided_by")
+            .order_by("requested_at", "id")
+        ),
+    )
