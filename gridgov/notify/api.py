@@ -1,3 +1,72 @@
-from ninja import Router
+"""Notification endpoints: a person's own inbox (GET /api/notifications) and read marks."""
 
-router = Router()
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Router, Schema
+
+from gridgov.notify import actions, selectors
+from gridgov.notify.models import Notification
+
+router = Router(tags=["notifications"])
+
+LIMIT_MAX = 100
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    case_id: int | None
+    tracking_no: str | None
+    link: str
+    created_at: datetime
+    read_at: datetime | None
+
+    @staticmethod
+    def resolve_tracking_no(obj: Notification) -> str | None:
+        return obj.case.tracking_no if obj.case_id else None
+
+
+class InboxOut(Schema):
+    unread: int
+    total: int
+    items: list[NotificationOut]
+
+
+class CountOut(Schema):
+    unread: int
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.get("", response=InboxOut, summary="我的消息")
+def list_notifications(request, unread: bool = False, limit: int = 20, offset: int = 0):
+    limit = min(max(limit, 1), LIMIT_MAX)
+    offset = max(offset, 0)
+    qs = selectors.inbox(request.user, unread_only=unread)
+    return {
+        "unread": selectors.unread_count(request.user),
+        "total": qs.count(),
+        "items": list(qs[offset : offset + limit]),
+    }
+
+
+@router.get("/unread-count", response=CountOut, summary="未读消息数")
+def unread_count(request):
+    return {"unread": selectors.unread_count(request.user)}
+
+
+@router.post("/read-all", response=MarkedOut, summary="全部标为已读")
+def read_all(request):
+    return {"marked": actions.notifications_mark_all_read(actor=request.user)}
+
+
+@router.post("/{notification_id}/read", response=NotificationOut, summary="标为已读")
+def read(request, notification_id: int):
+    notification = actions.notification_mark_read(actor=request.user, notification_id=notification_id)
+    return selectors.inbox(request.user).get(pk=notification.pk)

@@ -1,0 +1,139 @@
+"""Who hears about which case event, and what they read. Runs inside the event's transaction.
+
+Registered in `gridgov.cases.actions.event_hooks` by NotifyConfig.ready(). If writing a notification
+fails, the case event fails with it: a lost notice is worse than a retried click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.cases.models import AssigneeKind, Case, CaseEvent, RatingScore, TimelineEntry
+from gridgov.notify.actions import notifications_create
+from gridgov.people.models import Role, RoleAssignment, User
+from gridgov.territory.models import RegionLevel
+
+
+class Kind:
+    """Notification kinds for case events (webhook endpoints filter on these)."""
+
+    DISPATCHED = "case.dispatched"
+    RETURNED = "case.returned"
+    RESOLVED = "case.resolved"
+    REWORK = "case.rework"
+    RATED = "case.rated"
+    MERGED = "case.merged"
+
+
+def dedupe_key(case: Case, entry: TimelineEntry) -> str:
+    return f"case:{case.pk}:entry:{entry.pk}"
+
+
+def department_handlers(department_id: int | None) -> list[User]:
+    if department_id is None:
+        return []
+    return list(
+        User.objects.filter(roles__role=Role.DEPARTMENT, roles__department_id=department_id, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def dispatchers_for(case: Case) -> list[User]:
+    """Dispatchers whose region covers the case (the county's also get cases with no grid yet)."""
+    found = []
+    assignments = RoleAssignment.objects.filter(role=Role.DISPATCHER, user__is_active=True).select_related(
+        "region", "user"
+    )
+    for assignment in assignments.order_by("user_id"):
+        region = assignment.region
+        if case.grid_id is None and region.level == RegionLevel.COUNTY:
+            found.append(assignment.user)
+        elif case.region_path and case.region_path.startswith(region.path):
+            found.append(assignment.user)
+    return found
+
+
+def handlers_of(case: Case) -> list[User]:
+    """Whoever handles the case now: the accepting person, else every handler of the department."""
+    if case.handler_id is not None:
+        return [case.handler]
+    if case.assignee_kind == AssigneeKind.DEPARTMENT:
+        return department_handlers(case.department_id)
+    return []
+
+
+def _when(instant) -> str:
+    return timezone.localtime(instant).strftime("%Y-%m-%d %H:%M") if instant else _("无")
+
+
+def on_case_event(case: Case, entry: TimelineEntry) -> None:
+    """The `event_hooks` entry: write the notifications this event calls for."""
+    message = _message(case, entry)
+    if message is None:
+        return
+    recipients, kind, title, body = message
+    # Nobody is told about their own action.
+    recipients = [r for r in recipients if r is not None and r.pk != entry.actor_id]
+    if not recipients:
+        return
+    notifications_create(
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body,
+        case=case,
+        dedupe_key=dedupe_key(case, entry),
+    )
+
+
+def _message(case: Case, entry: TimelineEntry) -> tuple[Iterable[User | None], str, str, str] | None:
+    ref = {"no": case.tracking_no, "title": case.title}
+    event = entry.event
+    if event == CaseEvent.DISPATCH:
+        if case.assignee_kind == AssigneeKind.GRID:
+            recipients = [case.handler]
+        else:
+            recipients = department_handlers(case.department_id)
+        body = _("工单 %(no)s「%(title)s」已派给您，请及时接单。办理时限：%(deadline)s。") % {
+            **ref,
+            "deadline": _when(case.deadline_at),
+        }
+        if entry.note:
+            body += _("派单说明：%(note)s") % {"note": entry.note}
+        return recipients, Kind.DISPATCHED, _("新派单：%(title)s") % ref, body
+    if event == CaseEvent.RETURN:
+        body = _("%(who)s 退回了工单 %(no)s「%(title)s」，理由：%(reason)s。请重新派单。") % {
+            **ref,
+            "who": entry.actor_label,
+            "reason": entry.note,
+        }
+        return dispatchers_for(case), Kind.RETURNED, _("退单待重派：%(no)s") % ref, body
+    if event == CaseEvent.RESOLVE:
+        body = _(
+            "您提交的诉求 %(no)s「%(title)s」已办结。办理结果：%(result)s。请对办理结果进行评价（满意 / 基本满意 / 不满意）。"
+        ) % {**ref, "result": case.result}
+        return [case.submitter], Kind.RESOLVED, _("您的诉求已办结，请评价"), body
+    if event == CaseEvent.REWORK:
+        body = _("居民对工单 %(no)s「%(title)s」的办理结果不满意，需返工。意见：%(comment)s") % {
+            **ref,
+            "comment": entry.note,
+        }
+        return handlers_of(case), Kind.REWORK, _("返工：%(no)s") % ref, body
+    if event == CaseEvent.RATE:
+        score = entry.data.get("score", "")
+        label = RatingScore(score).label if score in RatingScore.values else score
+        body = _("居民对工单 %(no)s「%(title)s」的评价：%(score)s。") % {**ref, "score": label}
+        if entry.note:
+            body += _("意见：%(comment)s") % {"comment": entry.note}
+        return handlers_of(case), Kind.RATED, _("收到评价：%(no)s") % ref, body
+    if event == CaseEvent.MERGE:
+        into = entry.data.get("into", "")
+        body = _(
+            "您提交的诉求 %(no)s「%(title)s」与工单 %(into)s 反映的是同一问题，已合并办理，后续进展请查看工单 %(into)s。"
+        ) % {**ref, "into": into}
+        return [case.submitter], Kind.MERGED, _("您的诉求已合并办理"), body
+    return None
