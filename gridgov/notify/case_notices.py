@@ -26,6 +26,16 @@ class Kind:
     REWORK = "case.rework"
     RATED = "case.rated"
     MERGED = "case.merged"
+    NEED_INFO = "case.need_info"
+    WHISTLE = "case.whistle"
+    REPORTED = "case.reported"
+    YELLOW = "case.yellow"
+    RED = "case.red"
+    ESCALATED = "case.escalated"
+    SUPERVISED = "case.supervised"
+    OWNED = "case.owned"
+    EXTENSION = "case.extension"
+    PAUSED = "case.paused"
 
 
 def dedupe_key(case: Case, entry: TimelineEntry) -> str:
@@ -64,6 +74,18 @@ def handlers_of(case: Case) -> list[User]:
     if case.assignee_kind == AssigneeKind.DEPARTMENT:
         return department_handlers(case.department_id)
     return []
+
+
+def officials_at(region_code: str) -> list[User]:
+    """Leaders and dispatchers whose region is exactly this one: who hears about an escalation to it.
+
+    If that level has nobody, the county's leaders and dispatchers hear instead, so it is never lost.
+    """
+    base = RoleAssignment.objects.filter(role__in=[Role.LEADER, Role.DISPATCHER], user__is_active=True)
+    found = [a.user for a in base.filter(region__code=region_code).select_related("user").order_by("user_id")]
+    if not found:
+        found = [a.user for a in base.filter(region__level=RegionLevel.COUNTY).select_related("user").order_by("user_id")]
+    return found
 
 
 def _when(instant) -> str:
@@ -136,4 +158,47 @@ def _message(case: Case, entry: TimelineEntry) -> tuple[Iterable[User | None], s
             "您提交的诉求 %(no)s「%(title)s」与工单 %(into)s 反映的是同一问题，已合并办理，后续进展请查看工单 %(into)s。"
         ) % {**ref, "into": into}
         return [case.submitter], Kind.MERGED, _("您的诉求已合并办理"), body
+    return _supervision_message(case, entry, ref)
+
+
+def _supervision_message(case: Case, entry: TimelineEntry, ref: dict):
+    """Deadlines, pauses, 吹哨报到 and supervision (issue 3)."""
+    event, data = entry.event, entry.data
+    if event == CaseEvent.REQUEST_INFO:
+        body = _("工单 %(no)s「%(title)s」需要您补充材料：%(note)s") % {**ref, "note": entry.note}
+        return [case.submitter], Kind.NEED_INFO, _("请补充材料：%(no)s") % ref, body
+    if event in (CaseEvent.POSTPONE, CaseEvent.RESUME):
+        what = _("已批准缓办") if event == CaseEvent.POSTPONE else _("已恢复办理")
+        body = _("工单 %(no)s「%(title)s」%(what)s。%(note)s") % {**ref, "what": what, "note": entry.note}
+        return handlers_of(case), Kind.PAUSED, _("%(what)s：%(no)s") % {**ref, "what": what}, body
+    if event == CaseEvent.EXTENSION_REQUEST:
+        body = _("%(who)s 申请工单 %(no)s 延期：%(note)s") % {**ref, "who": entry.actor_label, "note": entry.note}
+        return dispatchers_for(case), Kind.EXTENSION, _("延期申请待审批：%(no)s") % ref, body
+    if event == CaseEvent.EXTENSION_DECIDE:
+        verdict = _("已批准") if data.get("approved") else _("已驳回")
+        body = _("工单 %(no)s 的延期申请%(v)s。新的办理时限：%(deadline)s。%(note)s") % {
+            **ref, "v": verdict, "deadline": _when(case.deadline_at), "note": entry.note,
+        }
+        return handlers_of(case), Kind.EXTENSION, _("延期申请%(v)s：%(no)s") % {**ref, "v": verdict}, body
+    if event == CaseEvent.WHISTLE:
+        recipients = [u for department_id in data.get("departments", []) for u in department_handlers(department_id)]
+        body = _("%(who)s 就工单 %(no)s「%(title)s」吹哨：%(note)s。请在时限内报到。") % {
+            **ref, "who": entry.actor_label, "note": entry.note,
+        }
+        return recipients, Kind.WHISTLE, _("吹哨报到：%(title)s") % ref, body
+    if event == CaseEvent.REPORT_IN:
+        return handlers_of(case) + dispatchers_for(case), Kind.REPORTED, _("部门报到：%(no)s") % ref, entry.note
+    if event == CaseEvent.SLA_YELLOW:
+        body = _("工单 %(no)s「%(title)s」即将到期（%(deadline)s），请抓紧办理。") % {**ref, "deadline": _when(case.deadline_at)}
+        return handlers_of(case), Kind.YELLOW, _("临期预警：%(no)s") % ref, body
+    if event == CaseEvent.SLA_RED:
+        body = _("工单 %(no)s「%(title)s」已超过办理时限（%(deadline)s）。") % {**ref, "deadline": _when(case.deadline_at)}
+        return handlers_of(case) + dispatchers_for(case), Kind.RED, _("超期：%(no)s") % ref, body
+    if event == CaseEvent.ESCALATE:
+        body = _("工单 %(no)s「%(title)s」%(note)s，请督促办理。") % {**ref, "note": entry.note}
+        return officials_at(data.get("region", "")) + handlers_of(case), Kind.ESCALATED, _("提级：%(no)s") % ref, body
+    if event == CaseEvent.SUPERVISE:
+        return handlers_of(case) + dispatchers_for(case), Kind.SUPERVISED, _("督办：%(no)s") % ref, entry.note
+    if event == CaseEvent.TAKE_OWNERSHIP:
+        return handlers_of(case), Kind.OWNED, _("领导包案：%(no)s") % ref, entry.note
     return None
