@@ -38,7 +38,7 @@ from gridgov.cases.forms import (
     TrackForm,
     new_idempotency_key,
 )
-from gridgov.cases.models import Attachment, Case, CaseEvent, CaseStatus, Channel, RatingScore
+from gridgov.cases.models import OPEN_STATUSES, Attachment, Case, CaseEvent, CaseStatus, Channel, RatingScore
 from gridgov.cases.workflow import next_status
 from gridgov.catalog.models import MatterItem
 from gridgov.core import clock
@@ -121,28 +121,17 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def time_left(case: Case, now: datetime) -> dict | None:
-    """Wall-clock time to the handling deadline, as words and a traffic light (green / yellow / red)."""
-    if case.deadline_at is None or case.status not in (
-        CaseStatus.DISPATCHED,
-        CaseStatus.ACCEPTED,
-        CaseStatus.REWORK,
-    ):
+def time_left(case: Case, now: datetime, view=None) -> dict | None:
+    """Time to the handling deadline on the working calendar, with pauses and extensions counted, as
+    words and a traffic light (green / yellow at the county's share / red)."""
+    from gridgov.supervision.selectors import sla_view
+
+    if case.status not in OPEN_STATUSES or case.dispatched_at is None:
         return None
-    remaining = case.deadline_at - now
-    seconds = remaining.total_seconds()
-    hours = int(abs(seconds) // 3600)
-    days, rest = divmod(hours, 24)
-    span = (
-        _("%(d)s 天 %(h)s 小时") % {"d": days, "h": rest} if days else _("%(h)s 小时") % {"h": max(rest, 0)}
-    )
-    if seconds < 0:
-        return {"text": _("已超期 %(span)s") % {"span": span}, "level": "red"}
-    if hours < 1:
-        span = _("%(m)s 分钟") % {"m": int(seconds // 60)}
-    budget = (case.deadline_at - case.dispatched_at).total_seconds() if case.dispatched_at else 0
-    level = "yellow" if budget and seconds < budget * 0.25 else "green"
-    return {"text": _("剩余 %(span)s") % {"span": span}, "level": level}
+    view = view if view is not None else sla_view(case, now)
+    if view is None:
+        return None
+    return {"text": view.time_left_text, "level": view.level}
 
 
 # ── home, landing, map data ─────────────────────────────────────────────────────────────────────────
@@ -280,7 +269,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not (roles.has(Role.GRID_WORKER) or roles.has(Role.DEPARTMENT)):
         raise DjangoPermissionDenied
     now = clock.now()
-    rows = [{"case": c, "left": time_left(c, now)} for c in selectors.handler_inbox(request.user)[:300]]
+    from gridgov.supervision.selectors import sla_snapshots
+
+    cases = list(selectors.handler_inbox(request.user)[:300])
+    views = sla_snapshots(cases, now)
+    rows = [{"case": c, "left": time_left(c, now, views.get(c.pk))} for c in cases]
     waiting = sum(1 for r in rows if r["case"].status in (CaseStatus.DISPATCHED, CaseStatus.REWORK))
     return render(
         request,
