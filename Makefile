@@ -46,8 +46,8 @@ test: install
 	bash scripts/test.sh
 
 lint: install
-	$(BIN)/ruff check gridgov bench
-	$(BIN)/ruff format --check gridgov bench
+	$(BIN)/ruff check gridgov bench tests conftest.py
+	$(BIN)/ruff format --check gridgov bench tests conftest.py
 
 bench: install
 	$(BIN)/python bench/run.py

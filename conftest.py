@@ -25,7 +25,9 @@ PASSWORD = "test-pass-123"
 def square(lon: float, lat: float, size: float = 0.01) -> dict:
     return {
         "type": "Polygon",
-        "coordinates": [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]],
+        "coordinates": [
+            [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+        ],
     }
 
 
@@ -68,24 +70,54 @@ def _user(username: str, name: str, phone: str = "13800000000") -> User:
 def world(db) -> World:
     grid_reset_index()
     county = region_create(code="450101", name="示范县", level=RegionLevel.COUNTY, parent=None, kind="县")
-    street = region_create(code="450101001", name="城东街道", level=RegionLevel.TOWNSHIP, parent=county, kind="街道")
-    community = region_create(code="450101001001", name="幸福社区", level=RegionLevel.VILLAGE, parent=street, kind="社区")
-    grid_a = region_create(code="450101001001001", name="幸福社区第一网格", level=RegionLevel.GRID, parent=community, boundary=square(108.30, 22.80))
-    grid_b = region_create(code="450101001001002", name="幸福社区第二网格", level=RegionLevel.GRID, parent=community, boundary=square(108.31, 22.80))
+    street = region_create(
+        code="450101001", name="城东街道", level=RegionLevel.TOWNSHIP, parent=county, kind="街道"
+    )
+    community = region_create(
+        code="450101001001", name="幸福社区", level=RegionLevel.VILLAGE, parent=street, kind="社区"
+    )
+    grid_a = region_create(
+        code="450101001001001",
+        name="幸福社区第一网格",
+        level=RegionLevel.GRID,
+        parent=community,
+        boundary=square(108.30, 22.80),
+    )
+    grid_b = region_create(
+        code="450101001001002",
+        name="幸福社区第二网格",
+        level=RegionLevel.GRID,
+        parent=community,
+        boundary=square(108.31, 22.80),
+    )
     housing = Department.objects.create(code="ZJJ", name="县住建局", region=county)
     water = Department.objects.create(code="SWJ", name="县水务局", region=county)
     roads = Category.objects.create(code="C1", name="城乡建设", order=1)
     environment = Category.objects.create(code="C2", name="环境保护", order=2)
     item_lamp = MatterItem.objects.create(
-        category=roads, code="C1-01", name="路灯损坏", responsible_level=ResponsibleLevel.GRID, time_limit=3,
-        time_unit=TimeUnit.WORKING_DAYS, photo_required=True,
+        category=roads,
+        code="C1-01",
+        name="路灯损坏",
+        responsible_level=ResponsibleLevel.GRID,
+        time_limit=3,
+        time_unit=TimeUnit.WORKING_DAYS,
+        photo_required=True,
     )
     item_pipe = MatterItem.objects.create(
-        category=roads, code="C1-02", name="供水管道破裂", responsible_level=ResponsibleLevel.DEPARTMENT,
-        department=water, time_limit=24, time_unit=TimeUnit.CALENDAR_HOURS,
+        category=roads,
+        code="C1-02",
+        name="供水管道破裂",
+        responsible_level=ResponsibleLevel.DEPARTMENT,
+        department=water,
+        time_limit=24,
+        time_unit=TimeUnit.CALENDAR_HOURS,
     )
     item_litter = MatterItem.objects.create(
-        category=environment, code="C2-01", name="垃圾堆放", responsible_level=ResponsibleLevel.GRID, time_limit=2,
+        category=environment,
+        code="C2-01",
+        name="垃圾堆放",
+        responsible_level=ResponsibleLevel.GRID,
+        time_limit=2,
         time_unit=TimeUnit.WORKING_DAYS,
     )
     resident = _user("resident", "张三", "13812341234")
@@ -106,11 +138,27 @@ def world(db) -> World:
     role_assign(user=leader, role=Role.LEADER, region=county)
     admin = User.objects.create_superuser(username="admin", password=PASSWORD, display_name="管理员")
     return World(
-        county=county, street=street, community=community, grid_a=grid_a, grid_b=grid_b, housing=housing,
-        water=water, roads=roads, environment=environment, item_lamp=item_lamp, item_pipe=item_pipe,
-        item_litter=item_litter, resident=resident, other_resident=other_resident, worker_a=worker_a,
-        worker_b=worker_b, dispatcher=dispatcher, water_handler=water_handler, housing_handler=housing_handler,
-        leader=leader, admin=admin,
+        county=county,
+        street=street,
+        community=community,
+        grid_a=grid_a,
+        grid_b=grid_b,
+        housing=housing,
+        water=water,
+        roads=roads,
+        environment=environment,
+        item_lamp=item_lamp,
+        item_pipe=item_pipe,
+        item_litter=item_litter,
+        resident=resident,
+        other_resident=other_resident,
+        worker_a=worker_a,
+        worker_b=worker_b,
+        dispatcher=dispatcher,
+        water_handler=water_handler,
+        housing_handler=housing_handler,
+        leader=leader,
+        admin=admin,
     )
 
 

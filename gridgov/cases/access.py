@@ -127,4 +127,6 @@ def may_apply(user, case: Case, event: str) -> bool:
 
 
 def may_dispatch_anywhere(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(user_roles(user).regions(Role.DISPATCHER, Role.ADMIN)))
+    return user.is_authenticated and (
+        user.is_superuser or bool(user_roles(user).regions(Role.DISPATCHER, Role.ADMIN))
+    )

@@ -68,14 +68,20 @@ def _actor_label(actor: User | None) -> str:
     return f"{prefix} {actor}"
 
 
-def _text(value: str | None, *, field: str, label: str, max_len: int, min_len: int = 0, required: bool = True) -> str:
+def _text(
+    value: str | None, *, field: str, label: str, max_len: int, min_len: int = 0, required: bool = True
+) -> str:
     value = (value or "").strip()
     if required and not value:
         raise InvalidInput(f"请填写{label}", code="missing_field", fields={field: "required"})
     if value and len(value) < min_len:
         raise InvalidInput(f"{label}至少 {min_len} 个字", code="too_short", fields={field: "too_short"})
     if len(value) > max_len:
-        raise InvalidInput(f"{label}不能超过 {max_len} 个字（现为 {len(value)} 个）", code="too_long", fields={field: "too_long"})
+        raise InvalidInput(
+            f"{label}不能超过 {max_len} 个字（现为 {len(value)} 个）",
+            code="too_long",
+            fields={field: "too_long"},
+        )
     return value
 
 
@@ -86,19 +92,33 @@ def _phone(value: str | None) -> str:
     if not phone:
         raise InvalidInput("请填写联系电话", code="missing_field", fields={"contact_phone": "required"})
     if not PHONE_RE.match(phone):
-        raise InvalidInput("联系电话格式不正确（手机号11位，或带区号的座机）", code="invalid_phone", fields={"contact_phone": "invalid"})
+        raise InvalidInput(
+            "联系电话格式不正确（手机号11位，或带区号的座机）",
+            code="invalid_phone",
+            fields={"contact_phone": "invalid"},
+        )
     return phone
 
 
 def _new_tracking_no() -> str:
-    return "GG" + clock.now().strftime("%y%m%d") + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(6))
+    return (
+        "GG" + clock.now().strftime("%y%m%d") + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(6))
+    )
 
 
-def _store_photos(case: Case, entry: TimelineEntry, photos: Sequence[CheckedPhoto], kind: str, actor: User | None) -> None:
+def _store_photos(
+    case: Case, entry: TimelineEntry, photos: Sequence[CheckedPhoto], kind: str, actor: User | None
+) -> None:
     for photo in photos:
         attachment = Attachment(
-            case=case, entry=entry, kind=kind, content_type=photo.content_type, size=photo.size,
-            sha256=photo.sha256, uploaded_by=actor, created_at=entry.created_at,
+            case=case,
+            entry=entry,
+            kind=kind,
+            content_type=photo.content_type,
+            size=photo.size,
+            sha256=photo.sha256,
+            uploaded_by=actor,
+            created_at=entry.created_at,
         )
         ext = photo.content_type.split("/")[-1].replace("jpeg", "jpg")
         attachment.file.save(f"{case.tracking_no}-{photo.sha256[:12]}.{ext}", photo.upload, save=False)
@@ -118,10 +138,19 @@ def _delete_on_rollback(storage, name: str) -> None:
     pending.append((storage, name))
 
 
-def _record(case: Case, *, event: str, actor: User | None, from_status: str, note: str = "", data: dict | None = None) -> TimelineEntry:
+def _record(
+    case: Case, *, event: str, actor: User | None, from_status: str, note: str = "", data: dict | None = None
+) -> TimelineEntry:
     entry = TimelineEntry.objects.create(
-        case=case, event=event, actor=actor, actor_label=_actor_label(actor), from_status=from_status,
-        to_status=case.status, note=note, data=data or {}, created_at=clock.now(),
+        case=case,
+        event=event,
+        actor=actor,
+        actor_label=_actor_label(actor),
+        from_status=from_status,
+        to_status=case.status,
+        note=note,
+        data=data or {},
+        created_at=clock.now(),
     )
     for hook in event_hooks:
         hook(case, entry)
@@ -129,7 +158,12 @@ def _record(case: Case, *, event: str, actor: User | None, from_status: str, not
 
 
 def _apply(
-    *, actor: User | None, case_id: int, event: str, note: str = "", data: dict | None = None,
+    *,
+    actor: User | None,
+    case_id: int,
+    event: str,
+    note: str = "",
+    data: dict | None = None,
     change: Callable[[Case], None] | None = None,
 ) -> tuple[Case, TimelineEntry]:
     """The one gateway: lock, check scope and permission, look the move up, write status and timeline.
@@ -220,8 +254,12 @@ def case_submit(
         if existing is not None:
             return _same_submitter(existing, actor), False
 
-    description = _text(description, field="description", label="问题描述", max_len=DESCRIPTION_MAX, min_len=DESCRIPTION_MIN)
-    title = _text(title, field="title", label="标题", max_len=TITLE_MAX, required=False) or _title_from(description)
+    description = _text(
+        description, field="description", label="问题描述", max_len=DESCRIPTION_MAX, min_len=DESCRIPTION_MIN
+    )
+    title = _text(title, field="title", label="标题", max_len=TITLE_MAX, required=False) or _title_from(
+        description
+    )
     contact_name = _text(contact_name, field="contact_name", label="联系人", max_len=50, required=False)
     phone = _phone(contact_phone)
     address = _text(address, field="address", label="地址", max_len=200, required=False)
@@ -236,7 +274,9 @@ def case_submit(
             raise InvalidInput("经纬度超出范围", code="invalid_location")
         located = grid_at(lon, lat)
         if located is None:
-            raise InvalidInput("所选位置不在本县网格范围内，请重新选择或填写地址", code="location_outside_county")
+            raise InvalidInput(
+                "所选位置不在本县网格范围内，请重新选择或填写地址", code="location_outside_county"
+            )
         grid = located
     located_by = "map" if lon is not None else ("given" if grid is not None else "")
     if grid is None and address:
@@ -248,16 +288,31 @@ def case_submit(
     if grid is not None and grid.level != RegionLevel.GRID:
         raise InvalidInput("请选择一个网格", code="invalid_grid")
     if grid is None and not address:
-        raise InvalidInput("请在地图上选择位置或填写地址", code="missing_location", fields={"address": "required"})
+        raise InvalidInput(
+            "请在地图上选择位置或填写地址", code="missing_location", fields={"address": "required"}
+        )
     checked = photos_check(photos)
     suggestion = _suggest(title, description)
 
     try:
         with transaction.atomic():
             case = _create_case(
-                actor=actor, channel=channel, key=key, title=title, description=description, category=category,
-                item=item, lon=lon, lat=lat, address=address, grid=grid, contact_name=contact_name, phone=phone,
-                suggestion=suggestion, photos=checked, located_by=located_by,
+                actor=actor,
+                channel=channel,
+                key=key,
+                title=title,
+                description=description,
+                category=category,
+                item=item,
+                lon=lon,
+                lat=lat,
+                address=address,
+                grid=grid,
+                contact_name=contact_name,
+                phone=phone,
+                suggestion=suggestion,
+                photos=checked,
+                located_by=located_by,
             )
     except IntegrityError:
         _forget_new_files()
@@ -287,13 +342,24 @@ def _auto_dispatch(case: Case) -> Case:
         return case
     if (case.suggested_confidence or 0) < policy.min_confidence:
         return case
-    item = MatterItem.objects.filter(code=case.suggested_label, active=True, responsible_level=ResponsibleLevel.GRID).first()
-    worker = RoleAssignment.objects.filter(role=Role.GRID_WORKER, region_id=case.grid_id).select_related("user").first()
+    item = MatterItem.objects.filter(
+        code=case.suggested_label, active=True, responsible_level=ResponsibleLevel.GRID
+    ).first()
+    worker = (
+        RoleAssignment.objects.filter(role=Role.GRID_WORKER, region_id=case.grid_id)
+        .select_related("user")
+        .first()
+    )
     if item is None or worker is None:
         return case
     try:
-        return case_dispatch(actor=None, case_id=case.pk, item=item, to_worker=worker.user,
-                             note=f"自动派单（置信度 {case.suggested_confidence:.2f}）")
+        return case_dispatch(
+            actor=None,
+            case_id=case.pk,
+            item=item,
+            to_worker=worker.user,
+            note=f"自动派单（置信度 {case.suggested_confidence:.2f}）",
+        )
     except DomainError:
         log.exception("auto-dispatch of %s failed; left for the dispatcher", case.tracking_no)
         return case
@@ -311,24 +377,59 @@ def _title_from(description: str) -> str:
     return (first[:30] + "…") if len(first) > 30 else first
 
 
-def _create_case(*, actor, channel, key, title, description, category, item, lon, lat, address, grid, contact_name,
-                 phone, suggestion, photos, located_by) -> Case:
+def _create_case(
+    *,
+    actor,
+    channel,
+    key,
+    title,
+    description,
+    category,
+    item,
+    lon,
+    lat,
+    address,
+    grid,
+    contact_name,
+    phone,
+    suggestion,
+    photos,
+    located_by,
+) -> Case:
     is_resident_channel = channel == Channel.WEB
     case = Case(
-        status=CaseStatus.SUBMITTED, channel=channel, idempotency_key=key, title=title, description=description,
-        category=category, item=item, lon=lon, lat=lat, address=address, grid=grid,
-        region_path=grid.path if grid else "", submitter=actor if is_resident_channel else None,
+        status=CaseStatus.SUBMITTED,
+        channel=channel,
+        idempotency_key=key,
+        title=title,
+        description=description,
+        category=category,
+        item=item,
+        lon=lon,
+        lat=lat,
+        address=address,
+        grid=grid,
+        region_path=grid.path if grid else "",
+        submitter=actor if is_resident_channel else None,
         recorded_by=actor if not is_resident_channel else None,
-        contact_name=contact_name or (str(actor) if actor and is_resident_channel else ""), contact_phone=phone,
-        created_at=clock.now(), **suggestion,
+        contact_name=contact_name or (str(actor) if actor and is_resident_channel else ""),
+        contact_phone=phone,
+        created_at=clock.now(),
+        **suggestion,
     )
     for _ in range(5):
         case.tracking_no = _new_tracking_no()
         if not Case.objects.filter(tracking_no=case.tracking_no).exists():
             break
     case.save()
-    entry = _record(case, event=CaseEvent.SUBMIT, actor=actor, from_status="",
-                    note=f"渠道：{Channel(channel).label}", data={"channel": channel, "located_by": located_by})
+    entry = _record(
+        case,
+        event=CaseEvent.SUBMIT,
+        actor=actor,
+        from_status="",
+        note=f"渠道：{Channel(channel).label}",
+        data={"channel": channel, "located_by": located_by},
+    )
     _store_photos(case, entry, photos, AttachmentKind.REPORT, actor)
     return case
 
@@ -348,6 +449,7 @@ def _files_committed() -> None:
 
 def _with_files(fn):
     """Run an action that may store photos so that files of a failed transaction are removed."""
+
     def wrapper(*args, **kwargs):
         try:
             with transaction.atomic():
@@ -357,6 +459,7 @@ def _with_files(fn):
             raise
         _files_committed()
         return result
+
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper
@@ -364,8 +467,14 @@ def _with_files(fn):
 
 @transaction.atomic
 def case_dispatch(
-    *, actor: User | None, case_id: int, item: MatterItem, to_worker: User | None = None,
-    to_department: Department | None = None, grid: Region | None = None, note: str = "",
+    *,
+    actor: User | None,
+    case_id: int,
+    item: MatterItem,
+    to_worker: User | None = None,
+    to_department: Department | None = None,
+    grid: Region | None = None,
+    note: str = "",
 ) -> Case:
     """派单 (and re-dispatch): to the grid worker or a department, with the deadline from the catalogue."""
     if (to_worker is None) == (to_department is None):
@@ -377,7 +486,9 @@ def case_dispatch(
         raise InvalidInput("请选择一个网格", code="invalid_grid")
     if to_worker is not None:
         worker_grids = list(
-            RoleAssignment.objects.filter(user=to_worker, role=Role.GRID_WORKER).values_list("region_id", flat=True)
+            RoleAssignment.objects.filter(user=to_worker, role=Role.GRID_WORKER).values_list(
+                "region_id", flat=True
+            )
         )
         if not worker_grids:
             raise InvalidInput("所选人员不是网格员", code="invalid_assignee")
@@ -404,9 +515,17 @@ def case_dispatch(
 
     assignee = str(to_worker) if to_worker else str(to_department)
     case, _ = _apply(
-        actor=actor, case_id=case_id, event=CaseEvent.DISPATCH, change=change, note=note,
-        data={"assignee": assignee, "item": item.code, "kind": "worker" if to_worker else "department",
-              "suggested": _suggested_for(case_id)},
+        actor=actor,
+        case_id=case_id,
+        event=CaseEvent.DISPATCH,
+        change=change,
+        note=note,
+        data={
+            "assignee": assignee,
+            "item": item.code,
+            "kind": "worker" if to_worker else "department",
+            "suggested": _suggested_for(case_id),
+        },
     )
     if to_worker is not None and case.grid_id is not None and case.grid_id not in worker_grids:
         # Scope follows the grid; a worker handling a neighbour's case is allowed but logged.
@@ -415,7 +534,11 @@ def case_dispatch(
 
 
 def _suggested_for(case_id: int) -> dict:
-    row = Case.objects.filter(pk=case_id).values("suggested_label", "suggested_confidence", "suggestion_model").first()
+    row = (
+        Case.objects.filter(pk=case_id)
+        .values("suggested_label", "suggested_confidence", "suggestion_model")
+        .first()
+    )
     return row or {}
 
 
@@ -425,7 +548,9 @@ def suggest_assignee(case: Case) -> dict:
     worker = None
     if case.grid_id:
         worker = (
-            RoleAssignment.objects.filter(role=Role.GRID_WORKER, region_id=case.grid_id).select_related("user").first()
+            RoleAssignment.objects.filter(role=Role.GRID_WORKER, region_id=case.grid_id)
+            .select_related("user")
+            .first()
         )
     if item is not None and item.responsible_level == ResponsibleLevel.DEPARTMENT:
         return {"kind": "department", "department": item.department, "worker": None}
@@ -476,7 +601,9 @@ def case_resolve(*, actor: User, case_id: int, result: str, photos: Sequence[Upl
 
     def change(case: Case) -> None:
         if case.item is not None and case.item.photo_required and not checked:
-            raise InvalidInput("该事项办结须上传现场照片作为佐证", code="evidence_required", fields={"photos": "required"})
+            raise InvalidInput(
+                "该事项办结须上传现场照片作为佐证", code="evidence_required", fields={"photos": "required"}
+            )
         for guard in resolve_guards:
             guard(case)
         case.result = result
@@ -491,13 +618,23 @@ def case_resolve(*, actor: User, case_id: int, result: str, photos: Sequence[Upl
 def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Case:
     """评单. Unsatisfied sends the case back for rework (返工) with the comment as the reason."""
     if score not in RatingScore.values:
-        raise InvalidInput("请选择 满意 / 基本满意 / 不满意", code="invalid_score", fields={"score": "invalid"})
-    comment = _text(comment, field="comment", label="评价意见", max_len=NOTE_MAX, required=score == RatingScore.UNSATISFIED)
+        raise InvalidInput(
+            "请选择 满意 / 基本满意 / 不满意", code="invalid_score", fields={"score": "invalid"}
+        )
+    comment = _text(
+        comment,
+        field="comment",
+        label="评价意见",
+        max_len=NOTE_MAX,
+        required=score == RatingScore.UNSATISFIED,
+    )
     now = clock.now()
     event = CaseEvent.REWORK if score == RatingScore.UNSATISFIED else CaseEvent.RATE
 
     def change(case: Case) -> None:
-        Rating.objects.create(case=case, round=case.rework_count, score=score, comment=comment, rated_by=actor, created_at=now)
+        Rating.objects.create(
+            case=case, round=case.rework_count, score=score, comment=comment, rated_by=actor, created_at=now
+        )
         if event == CaseEvent.REWORK:
             case.rework_count += 1
             case.resolved_at = None
@@ -506,7 +643,12 @@ def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Ca
             case.closed_at = now
 
     case, _ = _apply(
-        actor=actor, case_id=case_id, event=event, note=comment, data={"score": score}, change=change,
+        actor=actor,
+        case_id=case_id,
+        event=event,
+        note=comment,
+        data={"score": score},
+        change=change,
     )
     if event == CaseEvent.REWORK and case.rework_count >= 2:
         # A second unsatisfied rating goes to a leader (提级), in the same transaction as the rating.
@@ -517,7 +659,9 @@ def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Ca
 ESCALATION_LEVELS = {1: "村/社区", 2: "乡镇/街道", 3: "县中心"}
 
 
-def case_escalate(*, actor: User | None, case_id: int, reason: str, level: int | None = None, note: str = "") -> Case:
+def case_escalate(
+    *, actor: User | None, case_id: int, reason: str, level: int | None = None, note: str = ""
+) -> Case:
     """提级: one level up the territory (grid → community → street → county centre), or to a set level."""
     note = _text(note, field="note", label="提级说明", max_len=NOTE_MAX, required=False)
     with transaction.atomic():
@@ -534,8 +678,12 @@ def case_escalate(*, actor: User | None, case_id: int, reason: str, level: int |
             case.escalation_level = max(case.escalation_level, target)
 
         case, _ = _apply(
-            actor=actor, case_id=case_id, event=CaseEvent.ESCALATE, change=change,
-            note=f"提级至{ESCALATION_LEVELS[target]}" + (f"：{note}" if note else ""), data={"level": target, "region": region_code, "reason": reason},
+            actor=actor,
+            case_id=case_id,
+            event=CaseEvent.ESCALATE,
+            change=change,
+            note=f"提级至{ESCALATION_LEVELS[target]}" + (f"：{note}" if note else ""),
+            data={"level": target, "region": region_code, "reason": reason},
         )
         return case
 
@@ -543,7 +691,10 @@ def case_escalate(*, actor: User | None, case_id: int, reason: str, level: int |
 @transaction.atomic
 def case_close(*, actor: User, case_id: int, note: str = "") -> Case:
     """结案 without a rating, by the centre, when the resident did not rate within the rating period."""
-    note = _text(note, field="note", label="结案说明", max_len=NOTE_MAX, required=False) or "超过评价期未评价，由中心结案"
+    note = (
+        _text(note, field="note", label="结案说明", max_len=NOTE_MAX, required=False)
+        or "超过评价期未评价，由中心结案"
+    )
     now = clock.now()
 
     def change(case: Case) -> None:
@@ -579,12 +730,19 @@ def case_merge(*, actor: User, case_id: int, into_id: int, note: str = "") -> Ca
         case.closed_at = now
 
     duplicate, _ = _apply(
-        actor=actor, case_id=case_id, event=CaseEvent.MERGE, change=change,
-        note=note or f"与工单 {original.tracking_no} 重复，已合并", data={"into": original.tracking_no},
+        actor=actor,
+        case_id=case_id,
+        event=CaseEvent.MERGE,
+        change=change,
+        note=note or f"与工单 {original.tracking_no} 重复，已合并",
+        data={"into": original.tracking_no},
     )
     _apply(
-        actor=actor, case_id=into_id, event=CaseEvent.MERGED_IN,
-        note=f"并入重复诉求 {duplicate.tracking_no}", data={"duplicate": duplicate.tracking_no},
+        actor=actor,
+        case_id=into_id,
+        event=CaseEvent.MERGED_IN,
+        note=f"并入重复诉求 {duplicate.tracking_no}",
+        data={"duplicate": duplicate.tracking_no},
     )
     return duplicate
 
@@ -622,8 +780,13 @@ def _close_pause_and_move_deadline(case: Case) -> None:
 def case_request_info(*, actor: User, case_id: int, note: str) -> Case:
     """The handler needs more from the resident (补充材料); the clock stops until they answer."""
     note = _text(note, field="note", label="需补充的材料", max_len=NOTE_MAX, min_len=2)
-    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.REQUEST_INFO, note=note,
-                     change=lambda c: _open_pause(c, PauseKind.WAITING_INFO, note))
+    case, _ = _apply(
+        actor=actor,
+        case_id=case_id,
+        event=CaseEvent.REQUEST_INFO,
+        note=note,
+        change=lambda c: _open_pause(c, PauseKind.WAITING_INFO, note),
+    )
     return case
 
 
@@ -632,8 +795,13 @@ def case_supply_info(*, actor: User, case_id: int, note: str, photos: Sequence[U
     """The resident (or the handler, for an answer given by phone) supplies it; the clock runs again."""
     note = _text(note, field="note", label="补充说明", max_len=NOTE_MAX, min_len=2)
     checked = photos_check(photos)
-    case, entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.SUPPLY_INFO, note=note,
-                         change=_close_pause_and_move_deadline)
+    case, entry = _apply(
+        actor=actor,
+        case_id=case_id,
+        event=CaseEvent.SUPPLY_INFO,
+        note=note,
+        change=_close_pause_and_move_deadline,
+    )
     _store_photos(case, entry, checked, AttachmentKind.PROGRESS, actor)
     return case
 
@@ -642,16 +810,22 @@ def case_supply_info(*, actor: User, case_id: int, note: str, photos: Sequence[U
 def case_postpone(*, actor: User, case_id: int, reason: str) -> Case:
     """缓办, approved by the centre: the clock stops, and the case leaves the 结案率 denominator."""
     reason = _text(reason, field="reason", label="缓办理由", max_len=NOTE_MAX, min_len=2)
-    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.POSTPONE, note=reason,
-                     change=lambda c: _open_pause(c, PauseKind.POSTPONED, reason))
+    case, _ = _apply(
+        actor=actor,
+        case_id=case_id,
+        event=CaseEvent.POSTPONE,
+        note=reason,
+        change=lambda c: _open_pause(c, PauseKind.POSTPONED, reason),
+    )
     return case
 
 
 @transaction.atomic
 def case_resume(*, actor: User, case_id: int, note: str = "") -> Case:
     note = _text(note, field="note", label="说明", max_len=NOTE_MAX, required=False)
-    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.RESUME, note=note,
-                     change=_close_pause_and_move_deadline)
+    case, _ = _apply(
+        actor=actor, case_id=case_id, event=CaseEvent.RESUME, note=note, change=_close_pause_and_move_deadline
+    )
     return case
 
 
@@ -676,8 +850,14 @@ def case_extension_request(*, actor: User, case_id: int, amount: float, reason: 
             case=case, amount=amount, reason=reason, requested_by=actor, requested_at=clock.now()
         )
 
-    _apply(actor=actor, case_id=case_id, event=CaseEvent.EXTENSION_REQUEST, note=reason,
-           data={"amount": amount}, change=change)
+    _apply(
+        actor=actor,
+        case_id=case_id,
+        event=CaseEvent.EXTENSION_REQUEST,
+        note=reason,
+        data={"amount": amount},
+        change=change,
+    )
     return holder["request"]
 
 
@@ -687,7 +867,11 @@ def case_extension_decide(*, actor: User, case_id: int, approve: bool, note: str
     now = clock.now()
 
     def change(case: Case) -> None:
-        request = ExtensionRequest.objects.select_for_update().filter(case=case, status=ExtensionStatus.PENDING).first()
+        request = (
+            ExtensionRequest.objects.select_for_update()
+            .filter(case=case, status=ExtensionStatus.PENDING)
+            .first()
+        )
         if request is None:
             raise Conflict("没有待审批的延期申请", code="no_pending_extension")
         request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
@@ -701,6 +885,12 @@ def case_extension_decide(*, actor: User, case_id: int, approve: bool, note: str
             if case.deadline_at and case.deadline_at > now:
                 case.sla_level = ""  # the tick re-evaluates yellow/red against the new deadline
 
-    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.EXTENSION_DECIDE, note=note,
-                     data={"approved": approve}, change=change)
+    case, _ = _apply(
+        actor=actor,
+        case_id=case_id,
+        event=CaseEvent.EXTENSION_DECIDE,
+        note=note,
+        data={"approved": approve},
+        change=change,
+    )
     return case

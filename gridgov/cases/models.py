@@ -22,8 +22,13 @@ class CaseStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (
-    CaseStatus.SUBMITTED, CaseStatus.DISPATCHED, CaseStatus.RETURNED, CaseStatus.ACCEPTED, CaseStatus.REWORK,
-    CaseStatus.WAITING_INFO, CaseStatus.POSTPONED,
+    CaseStatus.SUBMITTED,
+    CaseStatus.DISPATCHED,
+    CaseStatus.RETURNED,
+    CaseStatus.ACCEPTED,
+    CaseStatus.REWORK,
+    CaseStatus.WAITING_INFO,
+    CaseStatus.POSTPONED,
 )
 # Statuses in which the handling clock runs (dispatched and not yet resolved, not paused).
 CLOCK_STATUSES = (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.REWORK, CaseStatus.RETURNED)
@@ -75,31 +80,49 @@ class Case(models.Model):
     """A resident's request or a problem found on patrol, followed from 点单 to 晒单."""
 
     tracking_no = models.CharField(_("受理编号"), max_length=20, unique=True)
-    status = models.CharField(_("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, db_index=True
+    )
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
     # A client-chosen key: a resubmitted form or a retried API call returns the case it already made.
     idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
 
     title = models.CharField(_("标题"), max_length=100)
     description = models.TextField(_("描述"))
-    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
-    item = models.ForeignKey("catalog.MatterItem", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    category = models.ForeignKey(
+        "catalog.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    item = models.ForeignKey(
+        "catalog.MatterItem", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    grid = models.ForeignKey("territory.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    grid = models.ForeignKey(
+        "territory.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     # The grid's path, copied so region scoping and KPI roll-ups are one indexed prefix filter.
     region_path = models.CharField(max_length=255, blank=True, db_index=True)
 
-    submitter = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="submitted_cases")
-    recorded_by = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="recorded_cases")
+    submitter = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="submitted_cases"
+    )
+    recorded_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="recorded_cases"
+    )
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20)
 
     assignee_kind = models.CharField(max_length=16, choices=AssigneeKind.choices, blank=True)
-    handler = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="handled_cases")
-    department = models.ForeignKey("people.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates")
+    handler = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="handled_cases"
+    )
+    department = models.ForeignKey(
+        "people.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
 
     created_at = models.DateTimeField(_("提交时间"), db_index=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
@@ -115,14 +138,21 @@ class Case(models.Model):
     escalation_level = models.PositiveSmallIntegerField(_("提级层级"), default=0)
     publicly_supervised = models.BooleanField(_("挂牌督办"), default=False)
     owner_leader = models.ForeignKey(
-        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="owned_cases", verbose_name=_("包案领导")
+        "people.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+        verbose_name=_("包案领导"),
     )
     result = models.TextField(_("办理结果"), blank=True)
     rework_count = models.PositiveIntegerField(_("返工次数"), default=0)
     return_count = models.PositiveIntegerField(_("退单次数"), default=0)
 
     # What the dispatch model suggested and what the dispatcher chose, so production accuracy can be reported.
-    suggested_category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    suggested_category = models.ForeignKey(
+        "catalog.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     suggested_label = models.CharField(max_length=100, blank=True)
     suggested_confidence = models.FloatField(null=True, blank=True)
     suggestion_model = models.CharField(max_length=100, blank=True)
@@ -138,7 +168,9 @@ class Case(models.Model):
             models.Index(fields=["submitter", "created_at"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(status="merged") | Q(merged_into__isnull=False), name="merged_has_original"),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="merged_has_original"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -150,7 +182,9 @@ class TimelineEntry(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
     event = models.CharField(max_length=16, choices=CaseEvent.choices)
-    actor = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(max_length=100, blank=True)
     from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=CaseStatus.choices)
@@ -183,13 +217,17 @@ class Attachment(models.Model):
     """A photo on a case, checked to be a real image before it is stored."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
-    entry = models.ForeignKey(TimelineEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    entry = models.ForeignKey(
+        TimelineEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
     kind = models.CharField(max_length=16, choices=AttachmentKind.choices)
     file = models.FileField(upload_to="cases/%Y/%m/")
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -210,7 +248,9 @@ class Rating(models.Model):
     round = models.PositiveIntegerField(default=0)
     score = models.CharField(max_length=16, choices=RatingScore.choices)
     comment = models.TextField(blank=True)
-    rated_by = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rated_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -238,7 +278,9 @@ class CasePause(models.Model):
         verbose_name = _("暂停计时")
         verbose_name_plural = _("暂停计时")
         constraints = [
-            models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True), name="one_open_pause_per_case"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_at__isnull=True), name="one_open_pause_per_case"
+            ),
         ]
 
 
@@ -257,7 +299,9 @@ class ExtensionRequest(models.Model):
     status = models.CharField(max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
     requested_by = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
-    decided_by = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
@@ -266,5 +310,7 @@ class ExtensionRequest(models.Model):
         verbose_name_plural = _("延期申请")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="extension_positive"),
-            models.UniqueConstraint(fields=["case"], condition=Q(status="pending"), name="one_pending_extension"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="pending"), name="one_pending_extension"
+            ),
         ]

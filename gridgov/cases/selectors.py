@@ -38,7 +38,11 @@ def dispatcher_queue(user, filters: QueueFilters | None = None) -> QuerySet[Case
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
     if filters.q:
-        qs = qs.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q) | Q(tracking_no=filters.q.upper()))
+        qs = qs.filter(
+            Q(title__icontains=filters.q)
+            | Q(description__icontains=filters.q)
+            | Q(tracking_no=filters.q.upper())
+        )
     return qs.order_by("created_at", "id")
 
 
@@ -53,7 +57,9 @@ def handler_inbox(user) -> QuerySet[Case]:
         q |= Q(assignee_kind=AssigneeKind.DEPARTMENT, department_id__in=departments)
     return (
         cases_visible_to(user)
-        .filter(q, status__in=[CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.REWORK, CaseStatus.RESOLVED])
+        .filter(
+            q, status__in=[CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.REWORK, CaseStatus.RESOLVED]
+        )
         .select_related(*LIST_RELATED)
         .order_by("deadline_at", "id")
     )
@@ -71,7 +77,12 @@ def resident_cases(user) -> QuerySet[Case]:
 
 
 def case_timeline(case: Case) -> list[TimelineEntry]:
-    return list(TimelineEntry.objects.filter(case=case).select_related("actor").prefetch_related("attachments").order_by("created_at", "id"))
+    return list(
+        TimelineEntry.objects.filter(case=case)
+        .select_related("actor")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
 
 
 def similar_open_cases(case: Case, limit: int = 5) -> list[tuple[Case, float]]:
@@ -86,8 +97,10 @@ def similar_open_cases(case: Case, limit: int = 5) -> list[tuple[Case, float]]:
     places = [case.grid.code] + grid_neighbours(case.grid.code) if case.grid_id else []
     candidates = (
         Case.objects.filter(
-            created_at__gte=case.created_at - window, created_at__lte=case.created_at + window,
-            status__in=OPEN_STATUSES, merged_into__isnull=True,
+            created_at__gte=case.created_at - window,
+            created_at__lte=case.created_at + window,
+            status__in=OPEN_STATUSES,
+            merged_into__isnull=True,
         )
         .exclude(pk=case.pk)
         .select_related("grid")
@@ -97,11 +110,16 @@ def similar_open_cases(case: Case, limit: int = 5) -> list[tuple[Case, float]]:
     by_id = {c.pk: c for c in candidates[:300]}
 
     def as_text(c: Case) -> CaseText:
-        return CaseText(id=c.pk, text=f"{c.title} {c.description}", grid_key=c.grid.code if c.grid_id else None,
-                        time=c.created_at)
+        return CaseText(
+            id=c.pk,
+            text=f"{c.title} {c.description}",
+            grid_key=c.grid.code if c.grid_id else None,
+            time=c.created_at,
+        )
 
-    hits = find_duplicates(as_text(case), [as_text(c) for c in by_id.values()], neighbours=grid_neighbours,
-                           window=window)
+    hits = find_duplicates(
+        as_text(case), [as_text(c) for c in by_id.values()], neighbours=grid_neighbours, window=window
+    )
     return [(by_id[h.id], h.score) for h in hits[:limit]]
 
 

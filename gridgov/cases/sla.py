@@ -18,7 +18,9 @@ def yellow_share() -> float:
     return float(getattr(settings, "GRIDGOV_YELLOW_SHARE", YELLOW_SHARE))
 
 
-def case_clock(case: Case, pauses: list[CasePause] | None = None, calendar: WorkCalendar | None = None) -> SlaClock | None:
+def case_clock(
+    case: Case, pauses: list[CasePause] | None = None, calendar: WorkCalendar | None = None
+) -> SlaClock | None:
     """None until the case is dispatched (the clock starts at dispatch).
 
     A list page passes the pauses and the calendar it loaded once, so building many clocks costs no query.
@@ -29,7 +31,10 @@ def case_clock(case: Case, pauses: list[CasePause] | None = None, calendar: Work
         pauses = list(CasePause.objects.filter(case=case, started_at__gte=case.dispatched_at))
     extensions = [case.extension_amount] if case.extension_amount else []
     return SlaClock(
-        calendar=calendar or load_calendar(), started_at=case.dispatched_at, amount=case.time_limit, unit=case.time_unit,
+        calendar=calendar or load_calendar(),
+        started_at=case.dispatched_at,
+        amount=case.time_limit,
+        unit=case.time_unit,
         pauses=[(p.started_at, p.ended_at) for p in pauses if p.started_at >= case.dispatched_at],
         extensions=extensions,
     )

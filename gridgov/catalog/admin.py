@@ -16,6 +16,15 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(MatterItem)
 class MatterItemAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "category", "responsible_level", "department", "time_limit", "time_unit", "photo_required")
+    list_display = (
+        "code",
+        "name",
+        "category",
+        "responsible_level",
+        "department",
+        "time_limit",
+        "time_unit",
+        "photo_required",
+    )
     list_filter = ("category", "responsible_level", "time_unit", "photo_required")
     search_fields = ("code", "name")

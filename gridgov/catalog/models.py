@@ -43,11 +43,17 @@ class MatterItem(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     responsible_level = models.CharField(_("责任层级"), max_length=16, choices=ResponsibleLevel.choices)
     department = models.ForeignKey(
-        "people.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="matter_items",
+        "people.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matter_items",
         verbose_name=_("责任部门"),
     )
     time_limit = models.PositiveIntegerField(_("办理时限"), default=3)
-    time_unit = models.CharField(_("时限单位"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
+    time_unit = models.CharField(
+        _("时限单位"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
     photo_required = models.BooleanField(_("办结须上传照片"), default=False)
     active = models.BooleanField(_("启用"), default=True)
 

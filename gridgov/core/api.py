@@ -48,36 +48,52 @@ def build_api() -> NinjaAPI:
     api = NinjaAPI(
         title="gridgov API",
         version="1",
-        description="网格治理平台接口。错误统一为 {\"code\": ..., \"message\": ...}。",
+        description='网格治理平台接口。错误统一为 {"code": ..., "message": ...}。',
         auth=AUTH,
         urls_namespace="api",
     )
 
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return api.create_response(request, error_body(exc.code, exc.message, fields=exc.fields), status=exc.status)
+        return api.create_response(
+            request, error_body(exc.code, exc.message, fields=exc.fields), status=exc.status
+        )
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
         details = [
             {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", ""))} for e in exc.errors
         ]
-        return api.create_response(request, error_body("invalid_input", "请求数据不符合要求", errors=details), status=400)
+        return api.create_response(
+            request, error_body("invalid_input", "请求数据不符合要求", errors=details), status=400
+        )
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request, exc):
-        return api.create_response(request, error_body("not_authenticated", "请先登录或提供有效的接口令牌"), status=401)
+        return api.create_response(
+            request, error_body("not_authenticated", "请先登录或提供有效的接口令牌"), status=401
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        code = {400: "invalid_input", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+        code = {
+            400: "invalid_input",
+            401: "not_authenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+        }
         message = "请求体不是有效的 JSON" if exc.status_code == 400 else str(exc)
-        return api.create_response(request, error_body(code.get(exc.status_code, "error"), message), status=exc.status_code)
+        return api.create_response(
+            request, error_body(code.get(exc.status_code, "error"), message), status=exc.status_code
+        )
 
     @api.exception_handler(Exception)
     def unexpected(request, exc: Exception):
         log.exception("unhandled API error")
-        return api.create_response(request, error_body("server_error", "服务器内部错误，请稍后重试"), status=500)
+        return api.create_response(
+            request, error_body("server_error", "服务器内部错误，请稍后重试"), status=500
+        )
 
     from gridgov.board.api import router as board_router
     from gridgov.cases.api import router as cases_router

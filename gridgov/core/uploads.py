@@ -40,7 +40,13 @@ def photos_check(photos: list[UploadedFile] | tuple = ()) -> list[CheckedPhoto]:
             with Image.open(photo) as image:
                 fmt = image.format
                 image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+        ) as exc:
             raise InvalidInput(f"文件 {name} 不是有效的图片", code="photo_not_image") from exc
         if fmt not in ALLOWED_FORMATS:
             raise InvalidInput(f"文件 {name} 的格式不支持（仅限 JPG/PNG/WEBP/GIF）", code="photo_not_image")
@@ -49,5 +55,9 @@ def photos_check(photos: list[UploadedFile] | tuple = ()) -> list[CheckedPhoto]:
         for chunk in photo.chunks():
             digest.update(chunk)
         photo.seek(0)
-        checked.append(CheckedPhoto(upload=photo, content_type=ALLOWED_FORMATS[fmt], size=photo.size, sha256=digest.hexdigest()))
+        checked.append(
+            CheckedPhoto(
+                upload=photo, content_type=ALLOWED_FORMATS[fmt], size=photo.size, sha256=digest.hexdigest()
+            )
+        )
     return checked

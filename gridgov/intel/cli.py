@@ -33,8 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     tr = sub.add_parser("train", help="训练新模型版本")
     tr.add_argument("--data", action="append", default=[], type=Path, help="CSV/xlsx，可重复")
-    tr.add_argument("--from-cases", action="store_true",
-                    help="加入平台已办结工单（以派单员最终选择的事项代码为标签）")
+    tr.add_argument(
+        "--from-cases", action="store_true", help="加入平台已办结工单（以派单员最终选择的事项代码为标签）"
+    )
     tr.add_argument("--out", required=True, type=Path, help="模型根目录（在其中新建版本子目录）")
     tr.add_argument("--threshold", type=float, default=None, help="低于此置信度返回“不确定”")
     tr.add_argument("--words", action="store_true", help="加入 jieba 分词特征（更慢，约 +0.6 ms/条）")
@@ -103,7 +104,9 @@ def _train(args: argparse.Namespace) -> int:
         "n": stats["n"],
         "labels": stats["labels"],
         "n_features": stats["n_features"],
-        "oof_accuracy": None if stats["oof_accuracy"] != stats["oof_accuracy"] else round(stats["oof_accuracy"], 4),
+        "oof_accuracy": None
+        if stats["oof_accuracy"] != stats["oof_accuracy"]
+        else round(stats["oof_accuracy"], 4),
         "train_seconds": stats["train_s"],
     }
     print(json.dumps(summary, ensure_ascii=False))

@@ -17,15 +17,21 @@ class Alert(models.Model):
     kind = models.CharField(max_length=16, choices=AlertKind.choices)
     key = models.CharField(max_length=200, help_text="region path + category, or case ids")
     day = models.DateField()
-    region = models.ForeignKey("territory.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "territory.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        "catalog.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     observed = models.PositiveIntegerField(default=0)
     expected = models.FloatField(default=0)
     p_value = models.FloatField(null=True, blank=True)
     summary = models.CharField(max_length=300)
     case_ids = models.JSONField(default=list)
     created_at = models.DateTimeField()
-    acknowledged_by = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

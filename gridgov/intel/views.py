@@ -33,8 +33,11 @@ def alerts_visible_to(user):
 @login_required
 def alert_list(request):
     alerts = list(alerts_visible_to(request.user).select_related("region", "category")[:200])
-    if not alerts and not user_roles(request.user).regions(Role.LEADER, Role.DISPATCHER, Role.ADMIN) \
-            and not request.user.is_superuser:
+    if (
+        not alerts
+        and not user_roles(request.user).regions(Role.LEADER, Role.DISPATCHER, Role.ADMIN)
+        and not request.user.is_superuser
+    ):
         raise Http404
     case_ids = {i for a in alerts for i in a.case_ids}
     cases = {c.pk: c for c in cases_visible_to(request.user).filter(pk__in=case_ids)}

@@ -47,8 +47,11 @@ def _save(alert: Alert, path: str) -> bool:
             from gridgov.notify.actions import notifications_create
 
             notifications_create(
-                recipients=_leaders_for(path), kind="intel.alert", title=f"研判预警：{alert.summary}",
-                body=f"涉及工单 {len(alert.case_ids)} 件", dedupe_key=f"alert:{alert.kind}:{alert.key}:{alert.day}",
+                recipients=_leaders_for(path),
+                kind="intel.alert",
+                title=f"研判预警：{alert.summary}",
+                body=f"涉及工单 {len(alert.case_ids)} 件",
+                dedupe_key=f"alert:{alert.kind}:{alert.key}:{alert.day}",
                 link="/intel/alerts/",
             )
     except IntegrityError:
@@ -79,34 +82,48 @@ def warnings_tick(now: dt.datetime | None = None) -> dict:
         path, category_id = found.key
         region, category = regions.get(path), categories.get(category_id)
         case_ids = list(
-            Case.objects.filter(region_path__startswith=path, category_id=category_id, created_at__date=found.day)
-            .values_list("pk", flat=True)
+            Case.objects.filter(
+                region_path__startswith=path, category_id=category_id, created_at__date=found.day
+            ).values_list("pk", flat=True)
         )
         alert = Alert(
-            kind=AlertKind.SPIKE, key=f"{path}|{category_id}", day=found.day, region=region, category=category,
-            observed=found.observed, expected=round(found.expected, 2), p_value=found.p_value,
+            kind=AlertKind.SPIKE,
+            key=f"{path}|{category_id}",
+            day=found.day,
+            region=region,
+            category=category,
+            observed=found.observed,
+            expected=round(found.expected, 2),
+            p_value=found.p_value,
             summary=f"{region.name if region else path} {category.name if category else ''} 当日 {found.observed} 件"
-                    f"（平时约 {found.expected:.1f} 件）",
-            case_ids=case_ids, created_at=now,
+            f"（平时约 {found.expected:.1f} 件）",
+            case_ids=case_ids,
+            created_at=now,
         )
         made["spike"] += _save(alert, path)
 
     closed = [
         ClosedCase(id=c.pk, address=c.address, closed_at=c.closed_at, category=str(c.category_id))
         for c in Case.objects.filter(status=CaseStatus.CLOSED, closed_at__gte=now - dt.timedelta(days=30))
-        .exclude(address="").only("pk", "address", "closed_at", "category_id")
+        .exclude(address="")
+        .only("pk", "address", "closed_at", "category_id")
     ]
     new = [
         NewCase(id=c.pk, address=c.address, reported_at=c.created_at, category=str(c.category_id))
-        for c in Case.objects.filter(created_at__gte=now - dt.timedelta(days=1)).exclude(address="")
+        for c in Case.objects.filter(created_at__gte=now - dt.timedelta(days=1))
+        .exclude(address="")
         .only("pk", "address", "created_at", "category_id", "region_path")
     ]
     paths = dict(Case.objects.filter(pk__in=[c.id for c in new]).values_list("pk", "region_path"))
     for hit in recurrences(closed, new):
         alert = Alert(
-            kind=AlertKind.RECURRENCE, key=f"{hit.new_id}|{hit.closed_id}", day=today,
-            summary=f"{hit.address} 办结 {hit.days_after_closure:.0f} 天后再次被反映", case_ids=[hit.closed_id, hit.new_id],
-            observed=1, created_at=now,
+            kind=AlertKind.RECURRENCE,
+            key=f"{hit.new_id}|{hit.closed_id}",
+            day=today,
+            summary=f"{hit.address} 办结 {hit.days_after_closure:.0f} 天后再次被反映",
+            case_ids=[hit.closed_id, hit.new_id],
+            observed=1,
+            created_at=now,
         )
         made["recurrence"] += _save(alert, _village_path(paths.get(hit.new_id, "")))
     if any(made.values()):

@@ -84,7 +84,10 @@ def officials_at(region_code: str) -> list[User]:
     base = RoleAssignment.objects.filter(role__in=[Role.LEADER, Role.DISPATCHER], user__is_active=True)
     found = [a.user for a in base.filter(region__code=region_code).select_related("user").order_by("user_id")]
     if not found:
-        found = [a.user for a in base.filter(region__level=RegionLevel.COUNTY).select_related("user").order_by("user_id")]
+        found = [
+            a.user
+            for a in base.filter(region__level=RegionLevel.COUNTY).select_related("user").order_by("user_id")
+        ]
     return found
 
 
@@ -172,31 +175,58 @@ def _supervision_message(case: Case, entry: TimelineEntry, ref: dict):
         body = _("工单 %(no)s「%(title)s」%(what)s。%(note)s") % {**ref, "what": what, "note": entry.note}
         return handlers_of(case), Kind.PAUSED, _("%(what)s：%(no)s") % {**ref, "what": what}, body
     if event == CaseEvent.EXTENSION_REQUEST:
-        body = _("%(who)s 申请工单 %(no)s 延期：%(note)s") % {**ref, "who": entry.actor_label, "note": entry.note}
+        body = _("%(who)s 申请工单 %(no)s 延期：%(note)s") % {
+            **ref,
+            "who": entry.actor_label,
+            "note": entry.note,
+        }
         return dispatchers_for(case), Kind.EXTENSION, _("延期申请待审批：%(no)s") % ref, body
     if event == CaseEvent.EXTENSION_DECIDE:
         verdict = _("已批准") if data.get("approved") else _("已驳回")
         body = _("工单 %(no)s 的延期申请%(v)s。新的办理时限：%(deadline)s。%(note)s") % {
-            **ref, "v": verdict, "deadline": _when(case.deadline_at), "note": entry.note,
+            **ref,
+            "v": verdict,
+            "deadline": _when(case.deadline_at),
+            "note": entry.note,
         }
         return handlers_of(case), Kind.EXTENSION, _("延期申请%(v)s：%(no)s") % {**ref, "v": verdict}, body
     if event == CaseEvent.WHISTLE:
-        recipients = [u for department_id in data.get("departments", []) for u in department_handlers(department_id)]
+        recipients = [
+            u for department_id in data.get("departments", []) for u in department_handlers(department_id)
+        ]
         body = _("%(who)s 就工单 %(no)s「%(title)s」吹哨：%(note)s。请在时限内报到。") % {
-            **ref, "who": entry.actor_label, "note": entry.note,
+            **ref,
+            "who": entry.actor_label,
+            "note": entry.note,
         }
         return recipients, Kind.WHISTLE, _("吹哨报到：%(title)s") % ref, body
     if event == CaseEvent.REPORT_IN:
-        return handlers_of(case) + dispatchers_for(case), Kind.REPORTED, _("部门报到：%(no)s") % ref, entry.note
+        return (
+            handlers_of(case) + dispatchers_for(case),
+            Kind.REPORTED,
+            _("部门报到：%(no)s") % ref,
+            entry.note,
+        )
     if event == CaseEvent.SLA_YELLOW:
-        body = _("工单 %(no)s「%(title)s」即将到期（%(deadline)s），请抓紧办理。") % {**ref, "deadline": _when(case.deadline_at)}
+        body = _("工单 %(no)s「%(title)s」即将到期（%(deadline)s），请抓紧办理。") % {
+            **ref,
+            "deadline": _when(case.deadline_at),
+        }
         return handlers_of(case), Kind.YELLOW, _("临期预警：%(no)s") % ref, body
     if event == CaseEvent.SLA_RED:
-        body = _("工单 %(no)s「%(title)s」已超过办理时限（%(deadline)s）。") % {**ref, "deadline": _when(case.deadline_at)}
+        body = _("工单 %(no)s「%(title)s」已超过办理时限（%(deadline)s）。") % {
+            **ref,
+            "deadline": _when(case.deadline_at),
+        }
         return handlers_of(case) + dispatchers_for(case), Kind.RED, _("超期：%(no)s") % ref, body
     if event == CaseEvent.ESCALATE:
         body = _("工单 %(no)s「%(title)s」%(note)s，请督促办理。") % {**ref, "note": entry.note}
-        return officials_at(data.get("region", "")) + handlers_of(case), Kind.ESCALATED, _("提级：%(no)s") % ref, body
+        return (
+            officials_at(data.get("region", "")) + handlers_of(case),
+            Kind.ESCALATED,
+            _("提级：%(no)s") % ref,
+            body,
+        )
     if event == CaseEvent.SUPERVISE:
         return handlers_of(case) + dispatchers_for(case), Kind.SUPERVISED, _("督办：%(no)s") % ref, entry.note
     if event == CaseEvent.TAKE_OWNERSHIP:

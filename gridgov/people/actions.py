@@ -14,7 +14,9 @@ from gridgov.territory.models import Region, RegionLevel
 def user_create(*, username: str, password: str, display_name: str = "", phone: str = "") -> User:
     if User.objects.filter(username=username).exists():
         raise Conflict(f"用户名 {username} 已存在", code="username_taken")
-    return User.objects.create_user(username=username, password=password, display_name=display_name, phone=phone)
+    return User.objects.create_user(
+        username=username, password=password, display_name=display_name, phone=phone
+    )
 
 
 def role_assign(

@@ -56,21 +56,31 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=16, choices=Role.choices)
-    region = models.ForeignKey("territory.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments")
+    region = models.ForeignKey(
+        "territory.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments"
+    )
 
     class Meta:
         verbose_name = _("角色")
         verbose_name_plural = _("角色")
         constraints = [
             # 一格一专员: one full-time worker per grid.
-            models.UniqueConstraint(fields=["region"], condition=Q(role="grid_worker"), name="one_worker_per_grid"),
-            models.UniqueConstraint(fields=["user", "role", "region", "department"], name="role_assignment_unique"),
-            models.CheckConstraint(
-                condition=~Q(role="department") | Q(department__isnull=False), name="department_role_has_department"
+            models.UniqueConstraint(
+                fields=["region"], condition=Q(role="grid_worker"), name="one_worker_per_grid"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "department"], name="role_assignment_unique"
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["resident", "department"]) | Q(region__isnull=False), name="region_role_has_region"
+                condition=~Q(role="department") | Q(department__isnull=False),
+                name="department_role_has_department",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["resident", "department"]) | Q(region__isnull=False),
+                name="region_role_has_region",
             ),
         ]
 

@@ -34,7 +34,9 @@ def user_roles(user: User | None) -> RoleSet:
         return RoleSet()
     cached = getattr(user, "_gridgov_roles", None)
     if cached is None:
-        cached = RoleSet(list(RoleAssignment.objects.filter(user=user).select_related("region", "department")))
+        cached = RoleSet(
+            list(RoleAssignment.objects.filter(user=user).select_related("region", "department"))
+        )
         user._gridgov_roles = cached
     return cached
 

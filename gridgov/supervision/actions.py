@@ -21,7 +21,12 @@ DEFAULT_RESPONSE_HOURS = 24  # working hours for departments to report in
 
 @transaction.atomic
 def whistle_blow(
-    *, actor: User, case_id: int, lead: Department, assists: Sequence[Department] = (), note: str,
+    *,
+    actor: User,
+    case_id: int,
+    lead: Department,
+    assists: Sequence[Department] = (),
+    note: str,
     respond_hours: int = DEFAULT_RESPONSE_HOURS,
 ) -> Whistle:
     """吹哨: call departments in; `lead` 主办, `assists` 协办; each must report within the deadline."""
@@ -38,17 +43,26 @@ def whistle_blow(
 
     def change(case: Case) -> None:
         whistle = Whistle.objects.create(
-            case=case, blown_by=actor, note=note, created_at=now,
+            case=case,
+            blown_by=actor,
+            note=note,
+            created_at=now,
             respond_by=load_calendar().add(now, respond_hours, "working_hours"),
         )
         WhistleCall.objects.create(whistle=whistle, case=case, department=lead, role=CallRole.LEAD)
         for department in assists:
-            WhistleCall.objects.create(whistle=whistle, case=case, department=department, role=CallRole.ASSIST)
+            WhistleCall.objects.create(
+                whistle=whistle, case=case, department=department, role=CallRole.ASSIST
+            )
         holder["whistle"] = whistle
 
     names = [f"{lead.name}(主办)"] + [f"{d.name}(协办)" for d in assists]
     apply_event(
-        actor=actor, case_id=case_id, event=CaseEvent.WHISTLE, change=change, note=note,
+        actor=actor,
+        case_id=case_id,
+        event=CaseEvent.WHISTLE,
+        change=change,
+        note=note,
         data={"departments": [lead.pk, *assist_ids], "lead": lead.pk, "names": names},
     )
     return holder["whistle"]
@@ -63,7 +77,9 @@ def whistle_report(*, actor: User, call_id: int, stage: str, text: str = "") -> 
     if stage not in REPORT_STAGES:
         raise InvalidInput("报到阶段无效", code="invalid_stage")
     text = _text(text, field="text", label="报到内容", max_len=NOTE_MAX, required=stage != "acknowledge")
-    call = WhistleCall.objects.filter(pk=call_id, department_id__in=user_roles(actor).department_ids()).first()
+    call = WhistleCall.objects.filter(
+        pk=call_id, department_id__in=user_roles(actor).department_ids()
+    ).first()
     if call is None:
         raise NotFound("没有找到本部门的吹哨任务", code="call_not_found")
     now = clock.now()
@@ -87,8 +103,12 @@ def whistle_report(*, actor: User, call_id: int, stage: str, text: str = "") -> 
 
     holder: dict = {}
     apply_event(
-        actor=actor, case_id=call.case_id, event=CaseEvent.REPORT_IN, change=change,
-        note=f"{call.department.name}（{call.get_role_display()}）{REPORT_STAGES[stage]}" + (f"：{text}" if text else ""),
+        actor=actor,
+        case_id=call.case_id,
+        event=CaseEvent.REPORT_IN,
+        change=change,
+        note=f"{call.department.name}（{call.get_role_display()}）{REPORT_STAGES[stage]}"
+        + (f"：{text}" if text else ""),
         data={"call": call.pk, "stage": stage, "department": call.department_id, "role": call.role},
     )
     return holder["call"]
@@ -102,7 +122,12 @@ def lead_must_have_resolved(case: Case) -> None:
 
 @transaction.atomic
 def supervision_issue(
-    *, actor: User, case_id: int, instructions: str, due_at: datetime, public: bool = False,
+    *,
+    actor: User,
+    case_id: int,
+    instructions: str,
+    due_at: datetime,
+    public: bool = False,
 ) -> SupervisionOrder:
     """督办 by a leader, with its own deadline; `public` flags it on the board (挂牌督办)."""
     instructions = _text(instructions, field="instructions", label="督办要求", max_len=NOTE_MAX, min_len=2)
@@ -113,13 +138,21 @@ def supervision_issue(
 
     def change(case: Case) -> None:
         holder["order"] = SupervisionOrder.objects.create(
-            case=case, issued_by=actor, instructions=instructions, due_at=due_at, public=public, created_at=now,
+            case=case,
+            issued_by=actor,
+            instructions=instructions,
+            due_at=due_at,
+            public=public,
+            created_at=now,
         )
         if public:
             case.publicly_supervised = True
 
     apply_event(
-        actor=actor, case_id=case_id, event=CaseEvent.SUPERVISE, change=change,
+        actor=actor,
+        case_id=case_id,
+        event=CaseEvent.SUPERVISE,
+        change=change,
         note=("挂牌督办：" if public else "督办：") + instructions,
         data={"due_at": due_at.isoformat(), "public": public},
     )
@@ -136,6 +169,11 @@ def case_take_ownership(*, actor: User, case_id: int, note: str = "") -> Case:
             raise Conflict("您已包案该工单", code="already_owner")
         case.owner_leader = actor
 
-    case, _ = apply_event(actor=actor, case_id=case_id, event=CaseEvent.TAKE_OWNERSHIP, change=change,
-                          note=note or f"{actor} 包案")
+    case, _ = apply_event(
+        actor=actor,
+        case_id=case_id,
+        event=CaseEvent.TAKE_OWNERSHIP,
+        change=change,
+        note=note or f"{actor} 包案",
+    )
     return case

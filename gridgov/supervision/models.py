@@ -32,10 +32,14 @@ class WhistleCall(models.Model):
     whistle = models.ForeignKey(Whistle, on_delete=models.PROTECT, related_name="calls")
     # Copied from the whistle so "cases a department was called into" is one join for scoping.
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="whistle_calls")
-    department = models.ForeignKey("people.Department", on_delete=models.PROTECT, related_name="whistle_calls")
+    department = models.ForeignKey(
+        "people.Department", on_delete=models.PROTECT, related_name="whistle_calls"
+    )
     role = models.CharField(max_length=8, choices=CallRole.choices)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.TextField(_("采取措施"), blank=True)
     acted_at = models.DateTimeField(null=True, blank=True)
     result = models.TextField(_("办理结果"), blank=True)
@@ -46,7 +50,9 @@ class WhistleCall(models.Model):
         verbose_name_plural = _("部门报到")
         constraints = [
             models.UniqueConstraint(fields=["whistle", "department"], name="one_call_per_department"),
-            models.UniqueConstraint(fields=["whistle"], condition=Q(role="lead"), name="one_lead_per_whistle"),
+            models.UniqueConstraint(
+                fields=["whistle"], condition=Q(role="lead"), name="one_lead_per_whistle"
+            ),
         ]
 
 

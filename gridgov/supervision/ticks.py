@@ -37,8 +37,9 @@ def sla_tick(now: datetime | None = None) -> dict:
     share = yellow_share()
     done = {"checked": 0, "yellow": 0, "red": 0, "escalated": 0}
     ids = list(
-        Case.objects.filter(status__in=CLOCK_STATUSES, dispatched_at__isnull=False, time_limit__isnull=False)
-        .values_list("pk", flat=True)
+        Case.objects.filter(
+            status__in=CLOCK_STATUSES, dispatched_at__isnull=False, time_limit__isnull=False
+        ).values_list("pk", flat=True)
     )
     for case_id in ids:
         done["checked"] += 1
@@ -51,7 +52,9 @@ def sla_tick(now: datetime | None = None) -> dict:
                 continue
             snapshot = sla.snapshot(now, share)
             if snapshot.level == Level.YELLOW and case.sla_level == "":
-                _mark(case, CaseEvent.SLA_YELLOW, "yellow", f"已用时限 {snapshot.elapsed_share:.0%}，请抓紧办理")
+                _mark(
+                    case, CaseEvent.SLA_YELLOW, "yellow", f"已用时限 {snapshot.elapsed_share:.0%}，请抓紧办理"
+                )
                 done["yellow"] += 1
             elif snapshot.level == Level.RED:
                 if case.sla_level != "red":

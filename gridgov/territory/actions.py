@@ -51,6 +51,13 @@ def region_create(
     path = (parent.path if parent else "/") + code + "/"
     assert len(path.strip("/").split("/")) == LEVEL_DEPTH[RegionLevel(level)] + 1
     return Region.objects.create(
-        code=code, name=name, level=level, parent=parent, kind=kind, boundary=boundary, path=path,
-        centre_lon=lon, centre_lat=lat,
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        kind=kind,
+        boundary=boundary,
+        path=path,
+        centre_lon=lon,
+        centre_lat=lat,
     )

@@ -24,7 +24,9 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=16, choices=RegionLevel.choices)
     kind = models.CharField(_("类型"), max_length=16, blank=True, help_text=_("街道/乡镇/社区/村"))
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Materialised path of codes ("/county/township/village/grid/") so a subtree is one indexed
     # prefix query instead of a recursive walk.
     path = models.CharField(max_length=255, db_index=True, editable=False)
@@ -37,7 +39,9 @@ class Region(models.Model):
         verbose_name = _("区域")
         verbose_name_plural = _("区域")
         constraints = [
-            models.CheckConstraint(condition=Q(level="county") | Q(parent__isnull=False), name="region_parent_required"),
+            models.CheckConstraint(
+                condition=Q(level="county") | Q(parent__isnull=False), name="region_parent_required"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,7 +74,12 @@ class HouseholdGroup(models.Model):
     grid = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="household_groups")
     name = models.CharField(_("名称"), max_length=100)
     head = models.ForeignKey(
-        "Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="headed_groups", verbose_name=_("联户长")
+        "Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_groups",
+        verbose_name=_("联户长"),
     )
 
     class Meta:
@@ -86,7 +95,9 @@ class Household(models.Model):
 
     grid = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="households")
     compound = models.ForeignKey(Compound, null=True, blank=True, on_delete=models.SET_NULL)
-    group = models.ForeignKey(HouseholdGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="households")
+    group = models.ForeignKey(
+        HouseholdGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="households"
+    )
     number = models.CharField(_("户号"), max_length=40, unique=True)
     address = models.CharField(_("住址"), max_length=200)
 
@@ -106,7 +117,9 @@ class Resident(models.Model):
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
     phone = models.CharField(_("电话"), max_length=20, blank=True)
     is_head = models.BooleanField(_("户主"), default=False)
-    user = models.OneToOneField("people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="resident")
+    user = models.OneToOneField(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="resident"
+    )
 
     class Meta:
         verbose_name = _("居民")
@@ -126,10 +139,14 @@ class PartyOrganization(models.Model):
     """A party organisation mirrored on the territory (街道党工委 → 社区党组织 → 网格党小组)."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="party_orgs")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     kind = models.CharField(max_length=16, choices=PartyOrgKind.choices)
     name = models.CharField(_("名称"), max_length=100)
-    leader = models.ForeignKey("PartyMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    leader = models.ForeignKey(
+        "PartyMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("党组织")
@@ -152,8 +169,12 @@ class PartyMember(models.Model):
     organization = models.ForeignKey(PartyOrganization, on_delete=models.PROTECT, related_name="members")
     name = models.CharField(_("姓名"), max_length=50)
     kind = models.CharField(max_length=16, choices=PartyMemberKind.choices, default=PartyMemberKind.OTHER)
-    user = models.OneToOneField("people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="party_member")
-    households = models.ManyToManyField(Household, blank=True, related_name="party_contacts", verbose_name=_("联系户"))
+    user = models.OneToOneField(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="party_member"
+    )
+    households = models.ManyToManyField(
+        Household, blank=True, related_name="party_contacts", verbose_name=_("联系户")
+    )
 
     class Meta:
         verbose_name = _("党员")

@@ -65,18 +65,23 @@ def _cached(name: str, build):
 
 
 def _build_grid_index() -> GridIndex:
-    rows = Region.objects.filter(level=RegionLevel.GRID, boundary__isnull=False).values_list("code", "boundary")
+    rows = Region.objects.filter(level=RegionLevel.GRID, boundary__isnull=False).values_list(
+        "code", "boundary"
+    )
     return GridIndex.build((code, boundary) for code, boundary in rows)
 
 
 def _build_address_matcher() -> AddressMatcher:
     grids = {
-        r.pk: r for r in Region.objects.filter(level=RegionLevel.GRID).select_related("parent", "parent__parent")
+        r.pk: r
+        for r in Region.objects.filter(level=RegionLevel.GRID).select_related("parent", "parent__parent")
     }
     entries = []
     for grid in grids.values():
         village, township = grid.parent, grid.parent.parent if grid.parent else None
-        entries.append(AddressEntry(grid.code, township.name if township else "", village.name if village else ""))
+        entries.append(
+            AddressEntry(grid.code, township.name if township else "", village.name if village else "")
+        )
     for compound in Compound.objects.all():
         grid = grids.get(compound.grid_id)
         if grid is None:

@@ -9,8 +9,13 @@ from gridgov.cases.models import Case, Channel
 def submitted(world, *, point=None, description="小区门口路灯坏了三天，晚上很黑", key=None) -> Case:
     lon, lat = point or (108.305, 22.805)
     case, _ = actions.case_submit(
-        actor=world.resident, channel=Channel.WEB, description=description, contact_phone="13812341234",
-        lon=lon, lat=lat, idempotency_key=key,
+        actor=world.resident,
+        channel=Channel.WEB,
+        description=description,
+        contact_phone="13812341234",
+        lon=lon,
+        lat=lat,
+        idempotency_key=key,
     )
     return case
 
@@ -18,8 +23,12 @@ def submitted(world, *, point=None, description="小区门口路灯坏了三天�
 def dispatched(world, *, to_department: bool = False, **kwargs) -> Case:
     case = submitted(world, **kwargs)
     if to_department:
-        return actions.case_dispatch(actor=world.dispatcher, case_id=case.pk, item=world.item_pipe, to_department=world.water)
-    return actions.case_dispatch(actor=world.dispatcher, case_id=case.pk, item=world.item_litter, to_worker=world.worker_a)
+        return actions.case_dispatch(
+            actor=world.dispatcher, case_id=case.pk, item=world.item_pipe, to_department=world.water
+        )
+    return actions.case_dispatch(
+        actor=world.dispatcher, case_id=case.pk, item=world.item_litter, to_worker=world.worker_a
+    )
 
 
 def accepted(world, **kwargs) -> Case:

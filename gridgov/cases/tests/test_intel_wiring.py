@@ -13,8 +13,11 @@ def test_typed_address_places_the_case_in_its_grid(world):
     Compound.objects.create(grid=world.grid_b, name="阳光小区", buildings=["1栋", "2栋", "3栋"])
     grid_reset_index()
     case, _ = actions.case_submit(
-        actor=world.resident, channel=Channel.WEB, description="阳光小区三栋楼下垃圾堆了一周没人清理",
-        contact_phone="13812341234", address="城东街道幸福社区阳光小区3号楼",
+        actor=world.resident,
+        channel=Channel.WEB,
+        description="阳光小区三栋楼下垃圾堆了一周没人清理",
+        contact_phone="13812341234",
+        address="城东街道幸福社区阳光小区3号楼",
     )
     assert case.grid == world.grid_b
     assert case.region_path == world.grid_b.path
@@ -24,8 +27,11 @@ def test_typed_address_places_the_case_in_its_grid(world):
 
 def test_unknown_address_leaves_the_case_for_the_dispatcher(world):
     case, _ = actions.case_submit(
-        actor=world.resident, channel=Channel.WEB, description="路边有一棵树倒了挡住了路",
-        contact_phone="13812341234", address="不知道在哪条路上",
+        actor=world.resident,
+        channel=Channel.WEB,
+        description="路边有一棵树倒了挡住了路",
+        contact_phone="13812341234",
+        address="不知道在哪条路上",
     )
     assert case.grid is None
     assert case in selectors.dispatcher_queue(world.dispatcher)
@@ -44,7 +50,9 @@ def test_dispatch_keeps_the_models_suggestion_beside_the_dispatchers_choice(worl
     case = case_flow.submitted(world)
     case.suggested_label, case.suggested_confidence, case.suggestion_model = "环境保护", 0.91, "v-test"
     case.save(update_fields=["suggested_label", "suggested_confidence", "suggestion_model"])
-    actions.case_dispatch(actor=world.dispatcher, case_id=case.pk, item=world.item_lamp, to_worker=world.worker_a)
+    actions.case_dispatch(
+        actor=world.dispatcher, case_id=case.pk, item=world.item_lamp, to_worker=world.worker_a
+    )
     entry = TimelineEntry.objects.get(case=case, event="dispatch")
     assert entry.data["suggested"]["suggested_label"] == "环境保护"
     assert entry.data["item"] == world.item_lamp.code

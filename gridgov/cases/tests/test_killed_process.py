@@ -54,8 +54,13 @@ def _child_env() -> dict:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_killed_submitter_loses_nothing_it_acknowledged(world):
-    proc = subprocess.Popen([sys.executable, "-c", CHILD], env=_child_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD],
+        env=_child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     acked: dict[str, str] = {}
     in_flight = None
     deadline = time.monotonic() + 60
@@ -95,8 +100,13 @@ def test_killed_submitter_loses_nothing_it_acknowledged(world):
     # The client retries the request it never heard back about: at most one case for that key.
     before = Case.objects.count()
     retried, created = actions.case_submit(
-        actor=world.resident, channel=Channel.WEB, description="重试的请求", contact_phone="13812341234",
-        lon=108.305, lat=22.805, idempotency_key=in_flight,
+        actor=world.resident,
+        channel=Channel.WEB,
+        description="重试的请求",
+        contact_phone="13812341234",
+        lon=108.305,
+        lat=22.805,
+        idempotency_key=in_flight,
     )
     assert Case.objects.filter(idempotency_key=in_flight).count() == 1
     assert Case.objects.count() == before + (1 if created else 0)

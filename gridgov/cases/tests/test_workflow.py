@@ -37,7 +37,9 @@ def _in_status(world, status: str) -> Case:
         return case_flow.resolved(world)
     if status == CaseStatus.REWORK:
         case = case_flow.resolved(world)
-        return actions.case_rate(actor=world.resident, case_id=case.pk, score=RatingScore.UNSATISFIED, comment="灯还是不亮")
+        return actions.case_rate(
+            actor=world.resident, case_id=case.pk, score=RatingScore.UNSATISFIED, comment="灯还是不亮"
+        )
     if status == CaseStatus.CLOSED:
         case = case_flow.resolved(world)
         return actions.case_rate(actor=world.resident, case_id=case.pk, score=RatingScore.SATISFIED)
@@ -66,7 +68,9 @@ def _apply(world, case: Case, event: str) -> None:
     elif event == CaseEvent.RATE:
         actions.case_rate(actor=w.resident, case_id=case.pk, score=RatingScore.BASIC)
     elif event == CaseEvent.REWORK:
-        actions.case_rate(actor=w.resident, case_id=case.pk, score=RatingScore.UNSATISFIED, comment="没有解决")
+        actions.case_rate(
+            actor=w.resident, case_id=case.pk, score=RatingScore.UNSATISFIED, comment="没有解决"
+        )
     elif event == CaseEvent.CLOSE:
         actions.case_close(actor=w.dispatcher, case_id=case.pk)
     elif event == CaseEvent.CANCEL:
@@ -105,7 +109,9 @@ def _apply(world, case: Case, event: str) -> None:
     elif event == CaseEvent.ESCALATE:
         actions.case_escalate(actor=None, case_id=case.pk, reason="overdue")
     elif event == CaseEvent.SUPERVISE:
-        supervision_issue(actor=w.leader, case_id=case.pk, instructions="三日内办结", due_at=clock.now() + timedelta(days=3))
+        supervision_issue(
+            actor=w.leader, case_id=case.pk, instructions="三日内办结", due_at=clock.now() + timedelta(days=3)
+        )
     elif event == CaseEvent.TAKE_OWNERSHIP:
         case_take_ownership(actor=w.leader, case_id=case.pk)
     else:

@@ -20,8 +20,14 @@ TODAY = timezone.make_aware(dt.datetime(2026, 11, 18, 15, 0))  # a Wednesday
 def _report(world, when, category, text="路灯坏了晚上很黑", address=""):
     with clock.at(when):
         case, _ = actions.case_submit(
-            actor=world.resident, channel=Channel.WEB, description=text, contact_phone="13812341234",
-            lon=108.305, lat=22.805, category=category, address=address,
+            actor=world.resident,
+            channel=Channel.WEB,
+            description=text,
+            contact_phone="13812341234",
+            lon=108.305,
+            lat=22.805,
+            category=category,
+            address=address,
         )
     return case
 
@@ -57,7 +63,9 @@ def test_a_quiet_month_raises_nothing(world):
 def test_the_same_address_after_closure_is_flagged(world):
     first = _report(world, TODAY - dt.timedelta(days=10), world.roads, address="幸福社区3栋门口")
     with clock.at(TODAY - dt.timedelta(days=9)):
-        actions.case_dispatch(actor=world.dispatcher, case_id=first.pk, item=world.item_litter, to_worker=world.worker_a)
+        actions.case_dispatch(
+            actor=world.dispatcher, case_id=first.pk, item=world.item_litter, to_worker=world.worker_a
+        )
         actions.case_accept(actor=world.worker_a, case_id=first.pk)
         actions.case_resolve(actor=world.worker_a, case_id=first.pk, result="已修好")
         actions.case_rate(actor=world.resident, case_id=first.pk, score="satisfied")
@@ -73,8 +81,13 @@ def confident_model(monkeypatch, world):
     from gridgov.intel import classifier
 
     def suggest(title, detail):
-        return classifier.Suggestion(label=world.item_litter.code, confidence=0.97, model_version="v-items",
-                                     uncertain=False, top=[(world.item_litter.code, 0.97)])
+        return classifier.Suggestion(
+            label=world.item_litter.code,
+            confidence=0.97,
+            model_version="v-items",
+            uncertain=False,
+            top=[(world.item_litter.code, 0.97)],
+        )
 
     monkeypatch.setattr(classifier, "suggest", suggest)
 

@@ -14,7 +14,9 @@ def kinds_for(user) -> list[str]:
 
 def test_whistled_departments_are_told(world):
     case = case_flow.accepted(world)
-    whistle_blow(actor=world.worker_a, case_id=case.pk, lead=world.water, assists=[world.housing], note="管道需开挖")
+    whistle_blow(
+        actor=world.worker_a, case_id=case.pk, lead=world.water, assists=[world.housing], note="管道需开挖"
+    )
     assert "case.whistle" in kinds_for(world.water_handler)
     assert "case.whistle" in kinds_for(world.housing_handler)
     assert "case.whistle" not in kinds_for(world.worker_a)  # not told about their own action
