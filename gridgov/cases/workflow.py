@@ -46,6 +46,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.ACCEPTED, E.REPORT_IN): S.ACCEPTED,
     (S.WAITING_INFO, E.REPORT_IN): S.WAITING_INFO,
     (S.POSTPONED, E.REPORT_IN): S.POSTPONED,
+    (S.REWORK, E.REPORT_IN): S.REWORK,  # the lead department reports again after an unsatisfied rating
 }
 # Deadline warnings and escalation happen while the clock runs; supervision on any open case.
 for _status in CLOCK_STATUSES:
