@@ -48,6 +48,7 @@ test: install
 lint: install
 	$(BIN)/ruff check gridgov bench tests conftest.py
 	$(BIN)/ruff format --check gridgov bench tests conftest.py
+	$(BIN)/mypy gridgov
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -20,6 +21,19 @@ from gridgov.core.errors import InvalidInput, NotFound
 from gridgov.core.masking import mask_name, mask_phone
 from gridgov.people.models import Role
 from gridgov.territory.models import Region, RegionLevel
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _LatestRating(TypedDict):
+        """What `published_cases` annotates: the case's latest rating."""
+
+        latest_score: str
+        latest_comment: str
+        latest_round: int
+
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -91,7 +105,7 @@ def _latest_rating(field: str) -> Subquery:
     return Subquery(Rating.objects.filter(case=OuterRef("pk")).order_by("-round", "-id").values(field)[:1])
 
 
-def published_cases(filters: BoardFilters | None = None) -> QuerySet[Case]:
+def published_cases(filters: BoardFilters | None = None) -> QuerySet[WithAnnotations[Case, _LatestRating]]:
     """Closed cases with at least one rating, newest first, with the latest rating annotated.
 
     A case the centre closed after the rating period still appears if the resident rated an earlier
@@ -174,7 +188,7 @@ def _handler_label(case: Case) -> str:
     return ""
 
 
-def _entry(case: Case) -> BoardEntry:
+def _entry(case: WithAnnotations[Case, _LatestRating]) -> BoardEntry:
     # The resident's own name and address are hidden wherever they were typed into the text.
     known = [case.address, case.contact_name]
     if case.submitter is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -20,7 +22,7 @@ def board(request: HttpRequest) -> HttpResponse:
             category=request.GET.get("category", ""),
         )
     except DomainError as exc:
-        context = {
+        context: dict[str, Any] = {
             "error": exc.message,
             "townships": selectors.board_townships(),
             "categories": selectors.board_categories(),

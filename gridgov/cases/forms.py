@@ -137,8 +137,10 @@ class DispatchForm(PageForm):
 
     def __init__(self, *args, dispatcher: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = workers_for(dispatcher)
-        self.fields["grid"].queryset = grids_qs()
+        worker, grid = self.fields["worker"], self.fields["grid"]
+        assert isinstance(worker, forms.ModelChoiceField) and isinstance(grid, forms.ModelChoiceField)
+        worker.queryset = workers_for(dispatcher)
+        grid.queryset = grids_qs()
 
     def assignee(self) -> dict:
         """The keyword arguments of case_dispatch naming the assignee the dispatcher chose."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CaseStatus(models.TextChoices):
@@ -192,6 +197,9 @@ class TimelineEntry(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
 
+    # Not a field: the case page labels a rating's score on its entry (see cases.views._detail_context).
+    score_label: StrOrPromise
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("时间线")
@@ -304,6 +312,9 @@ class ExtensionRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+
+    # Not a field: the leader desk labels the amount's unit (see supervision.views._desk_context).
+    unit_label: str
 
     class Meta:
         verbose_name = _("延期申请")

@@ -94,7 +94,7 @@ def similar_open_cases(case: Case, limit: int = 5) -> list[tuple[Case, float]]:
     from gridgov.territory.selectors import grid_neighbours
 
     window = timedelta(days=7)
-    places = [case.grid.code] + grid_neighbours(case.grid.code) if case.grid_id else []
+    places = [case.grid.code] + grid_neighbours(case.grid.code) if case.grid is not None else []
     candidates = (
         Case.objects.filter(
             created_at__gte=case.created_at - window,
@@ -109,11 +109,11 @@ def similar_open_cases(case: Case, limit: int = 5) -> list[tuple[Case, float]]:
         candidates = candidates.filter(Q(grid__code__in=places) | Q(grid__isnull=True))
     by_id = {c.pk: c for c in candidates[:300]}
 
-    def as_text(c: Case) -> CaseText:
+    def as_text(c: Case) -> CaseText[int, str]:
         return CaseText(
             id=c.pk,
             text=f"{c.title} {c.description}",
-            grid_key=c.grid.code if c.grid_id else None,
+            grid_key=c.grid.code if c.grid is not None else None,
             time=c.created_at,
         )
 

@@ -45,7 +45,7 @@ from gridgov.core import clock
 from gridgov.core.errors import DomainError, NotFound
 from gridgov.core.masking import mask_name, mask_phone
 from gridgov.people.models import Role
-from gridgov.people.selectors import user_roles
+from gridgov.people.selectors import signed_in_user, user_roles
 from gridgov.territory.models import Region, RegionLevel
 
 # The events a case page offers as buttons or forms, in the order they appear.
@@ -177,7 +177,7 @@ def grids_geojson(request: HttpRequest) -> JsonResponse:
 
 
 def _case_form(request: HttpRequest, *, channel: str, template: str) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)  # every caller is @login_required
     status = 200
     if request.method == "POST":
         form = CaseReportForm(request.POST, channel=channel)
@@ -232,7 +232,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def patrol(request: HttpRequest) -> HttpResponse:
-    if not user_roles(request.user).has(Role.GRID_WORKER):
+    if not user_roles(signed_in_user(request)).has(Role.GRID_WORKER):
         raise DjangoPermissionDenied
     return _case_form(request, channel=Channel.PATROL, template="cases/report.html")
 
@@ -265,7 +265,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    roles = user_roles(request.user)
+    roles = user_roles(signed_in_user(request))
     if not (roles.has(Role.GRID_WORKER) or roles.has(Role.DEPARTMENT)):
         raise DjangoPermissionDenied
     now = clock.now()
@@ -274,7 +274,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     cases = list(selectors.handler_inbox(request.user)[:300])
     views = sla_snapshots(cases, now)
     rows = [{"case": c, "left": time_left(c, now, views.get(c.pk))} for c in cases]
-    waiting = sum(1 for r in rows if r["case"].status in (CaseStatus.DISPATCHED, CaseStatus.REWORK))
+    waiting = sum(1 for c in cases if c.status in (CaseStatus.DISPATCHED, CaseStatus.REWORK))
     return render(
         request,
         "cases/inbox.html",
@@ -305,7 +305,8 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None,
     timeline = selectors.case_timeline(case)
     score_labels = dict(RatingScore.choices)
     for entry in timeline:
-        entry.score_label = score_labels.get((entry.data or {}).get("score"), "")
+        score = (entry.data or {}).get("score")
+        entry.score_label = score_labels.get(score, "") if isinstance(score, str) else ""
     context = {
         "case": case,
         "allowed": allowed,
@@ -411,7 +412,7 @@ def case_accept(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         panel="accept",
-        run=lambda case, form: actions.case_accept(actor=request.user, case_id=case.pk),
+        run=lambda case, form: actions.case_accept(actor=signed_in_user(request), case_id=case.pk),
         success=_("已接单，请按时限办理"),
     )
 
@@ -425,7 +426,7 @@ def case_return(request: HttpRequest, case_id: int) -> HttpResponse:
         panel="return",
         form_class=ReturnForm,
         run=lambda case, form: actions.case_return(
-            actor=request.user, case_id=case.pk, reason=form.cleaned_data["reason"]
+            actor=signed_in_user(request), case_id=case.pk, reason=form.cleaned_data["reason"]
         ),
         success=_("已退单，派单中心将重新派单"),
     )
@@ -440,7 +441,7 @@ def case_progress(request: HttpRequest, case_id: int) -> HttpResponse:
         panel="progress",
         form_class=NoteForm,
         run=lambda case, form: actions.case_progress(
-            actor=request.user,
+            actor=signed_in_user(request),
             case_id=case.pk,
             note=form.cleaned_data["note"],
             photos=request.FILES.getlist("photos"),
@@ -458,7 +459,7 @@ def case_resolve(request: HttpRequest, case_id: int) -> HttpResponse:
         panel="resolve",
         form_class=ResolveForm,
         run=lambda case, form: actions.case_resolve(
-            actor=request.user,
+            actor=signed_in_user(request),
             case_id=case.pk,
             result=form.cleaned_data["result"],
             photos=request.FILES.getlist("photos"),
@@ -472,7 +473,9 @@ def case_resolve(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_rate(request: HttpRequest, case_id: int) -> HttpResponse:
     def run(case: Case, form: RateForm) -> None:
         data = form.cleaned_data
-        actions.case_rate(actor=request.user, case_id=case.pk, score=data["score"], comment=data["comment"])
+        actions.case_rate(
+            actor=signed_in_user(request), case_id=case.pk, score=data["score"], comment=data["comment"]
+        )
 
     done = (
         _("感谢您的评价")
@@ -491,7 +494,7 @@ def case_cancel(request: HttpRequest, case_id: int) -> HttpResponse:
         panel="cancel",
         form_class=CancelForm,
         run=lambda case, form: actions.case_cancel(
-            actor=request.user, case_id=case.pk, reason=form.cleaned_data["reason"]
+            actor=signed_in_user(request), case_id=case.pk, reason=form.cleaned_data["reason"]
         ),
         success=_("诉求已撤销"),
     )
@@ -506,7 +509,7 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
         panel="close",
         form_class=NoteForm,
         run=lambda case, form: actions.case_close(
-            actor=request.user, case_id=case.pk, note=form.cleaned_data["note"]
+            actor=signed_in_user(request), case_id=case.pk, note=form.cleaned_data["note"]
         ),
         success=_("已结案"),
     )
@@ -518,7 +521,7 @@ def case_dispatch(request: HttpRequest, case_id: int) -> HttpResponse:
     def run(case: Case, form: DispatchForm) -> None:
         data = form.cleaned_data
         actions.case_dispatch(
-            actor=request.user,
+            actor=signed_in_user(request),
             case_id=case.pk,
             item=data["item"],
             grid=data.get("grid"),
@@ -553,7 +556,7 @@ def case_merge(request: HttpRequest, case_id: int) -> HttpResponse:
             raise _MergeTargetMissing(
                 _("未找到受理编号为 %(no)s 的工单") % {"no": tracking_no}, fields={"into": "missing"}
             )
-        actions.case_merge(actor=request.user, case_id=case.pk, into_id=into_id, note=data["note"])
+        actions.case_merge(actor=signed_in_user(request), case_id=case.pk, into_id=into_id, note=data["note"])
 
     return _run(request, case_id, panel="merge", form_class=MergeForm, run=run, success=_("已合并为重复诉求"))
 
@@ -611,12 +614,13 @@ def console_suggest(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_or_404(request.user, case_id)
     if "dispatch" not in _allowed_events(request.user, case):
         raise Http404
+    item_id, grid_id = _int(request.GET.get("item")), _int(request.GET.get("grid"))
     item = (
-        MatterItem.objects.filter(pk=_int(request.GET.get("item")), active=True)
-        .select_related("category", "department")
-        .first()
+        MatterItem.objects.filter(pk=item_id, active=True).select_related("category", "department").first()
+        if item_id is not None
+        else None
     )
-    grid = Region.objects.filter(pk=_int(request.GET.get("grid")), level=RegionLevel.GRID).first()
+    grid = Region.objects.filter(pk=grid_id, level=RegionLevel.GRID).first() if grid_id is not None else None
     form = _dispatch_form_for(case, request.user, item=item, grid=grid)
     suggestion = None
     if item is not None:
@@ -677,12 +681,12 @@ def _masked(case: Case) -> dict:
         "status": case.get_status_display(),
         "status_code": case.status,
         "title": case.title,
-        "category": case.category.name if case.category_id else "",
-        "grid": case.grid.name if case.grid_id else "",
+        "category": case.category.name if case.category is not None else "",
+        "grid": case.grid.name if case.grid is not None else "",
         "created_at": case.created_at,
         "contact": f"{mask_name(case.contact_name)} {mask_phone(case.contact_phone)}",
         "result": case.result if case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) else "",
-        "merged_into": case.merged_into.tracking_no if case.merged_into_id else "",
+        "merged_into": case.merged_into.tracking_no if case.merged_into is not None else "",
         "events": [
             {
                 "label": entry.get_event_display(),

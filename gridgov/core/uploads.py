@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,7 +22,7 @@ class CheckedPhoto:
     sha256: str
 
 
-def photos_check(photos: list[UploadedFile] | tuple = ()) -> list[CheckedPhoto]:
+def photos_check(photos: Iterable[UploadedFile] = ()) -> list[CheckedPhoto]:
     from PIL import Image, UnidentifiedImageError
 
     photos = list(photos or [])
@@ -31,9 +32,11 @@ def photos_check(photos: list[UploadedFile] | tuple = ()) -> list[CheckedPhoto]:
     limit_mb = settings.GRIDGOV_MAX_PHOTO_BYTES // (1024 * 1024)
     for photo in photos:
         name = getattr(photo, "name", "照片")
-        if photo.size > settings.GRIDGOV_MAX_PHOTO_BYTES:
+        size = photo.size
+        assert size is not None  # Django sets the size of every uploaded file
+        if size > settings.GRIDGOV_MAX_PHOTO_BYTES:
             raise InvalidInput(f"照片 {name} 超过 {limit_mb}MB", code="photo_too_large")
-        if photo.size == 0:
+        if size == 0:
             raise InvalidInput(f"照片 {name} 是空文件", code="photo_not_image")
         photo.seek(0)
         try:
@@ -57,7 +60,7 @@ def photos_check(photos: list[UploadedFile] | tuple = ()) -> list[CheckedPhoto]:
         photo.seek(0)
         checked.append(
             CheckedPhoto(
-                upload=photo, content_type=ALLOWED_FORMATS[fmt], size=photo.size, sha256=digest.hexdigest()
+                upload=photo, content_type=ALLOWED_FORMATS[fmt], size=size, sha256=digest.hexdigest()
             )
         )
     return checked

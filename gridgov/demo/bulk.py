@@ -127,16 +127,20 @@ class BulkLoader:
             if worker is None:
                 continue
             self.labels[worker.pk] = _label(worker, Role.GRID_WORKER)
+            village = grid.parent
+            # A grid sits under a village/community, which sits under a township (region_parent_required).
+            assert village is not None and village.parent is not None
             polygon = shape(grid.boundary)
             points = [(p.x, p.y) for p in (geography.random_point_in(polygon, rng) for _ in range(50))]
-            places = [f"{grid.parent.name}{c}" for c in sorted(compounds.get(grid.id, []))] or [grid.name]
-            urban = grid.parent.kind == "社区"
+            places = [f"{village.name}{c}" for c in sorted(compounds.get(grid.id, []))] or [grid.name]
+            urban = village.kind == "社区"
             self.grids.append(
-                _Grid(grid.id, grid.path, grid.parent.parent.name, urban, worker.pk, points, places)
+                _Grid(grid.id, grid.path, village.parent.name, urban, worker.pk, points, places)
             )
         handlers = {
             a.department_id: a.user
             for a in RoleAssignment.objects.filter(role=Role.DEPARTMENT).select_related("user").order_by("id")
+            if a.department_id is not None  # always (department_role_has_department)
         }
         for user in handlers.values():
             self.labels[user.pk] = _label(user, Role.DEPARTMENT)
@@ -151,7 +155,7 @@ class BulkLoader:
             spec = specs.get((item.category.name, item.name)) or ItemSpec(
                 item.name, "", 1, "d", False, (item.name,), "处理"
             )
-            handler = handlers.get(item.department_id)
+            handler = handlers.get(item.department_id) if item.department_id is not None else None
             if item.responsible_level == ResponsibleLevel.DEPARTMENT and handler is None:
                 continue
             self.items.append(
@@ -198,6 +202,7 @@ class BulkLoader:
         elif channel == Channel.PHONE:
             recorder_id, contact = self.dispatcher.pk, ""
         else:
+            assert submitter is not None  # a web report always comes from a resident
             recorder_id, contact = None, submitter.display_name
         place = rng.choice(grid.places)
         title, description = texts.case_text(
@@ -300,8 +305,7 @@ class BulkLoader:
         rater_id = submitter.pk if submitter else self.dispatcher.pk
         rounds = 2 if final == S.REWORK or rng.random() < 0.05 else 1
         for round_ in range(rounds):
-            self._resolve_time(case, t, rng)
-            t = case.resolved_at
+            t = self._resolve_time(case, t, rng)
             case.result = texts.result_text(rng, item=item.spec, rework=round_ > 0)
             add(E.RESOLVE, handler_id, S.RESOLVED, case.result)
             if final == S.RESOLVED:
@@ -327,12 +331,16 @@ class BulkLoader:
             add(E.RATE, rater_id, S.CLOSED, "", {"score": score})
         return self._fit(case, events, ratings)
 
-    def _resolve_time(self, case: Case, t: datetime, rng: random.Random) -> None:
+    def _resolve_time(self, case: Case, t: datetime, rng: random.Random) -> datetime:
+        """Set and return when the case is resolved."""
         deadline = case.deadline_at
+        assert deadline is not None  # set at dispatch, before any resolution
         if rng.random() < 0.12 or deadline <= t:
-            case.resolved_at = max(deadline, t) + timedelta(minutes=rng.uniform(60, 72 * 60))
+            resolved = max(deadline, t) + timedelta(minutes=rng.uniform(60, 72 * 60))
         else:
-            case.resolved_at = t + max(timedelta(minutes=30), (deadline - t) * rng.uniform(0.1, 0.9))
+            resolved = t + max(timedelta(minutes=30), (deadline - t) * rng.uniform(0.1, 0.9))
+        case.resolved_at = resolved
+        return resolved
 
     def _fit(self, case: Case, events: list[tuple], ratings: list[tuple]):
         """Slide a case's whole life back if its last event would lie in the future."""
@@ -373,13 +381,14 @@ class _Table:
         self.attnames = [f.attname for f in self.fields]
         self.adapters = [_adapter(f) for f in self.fields]
         qn = connection.ops.quote_name
-        self.sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in self.fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(self.fields))})"
-        )
-        self.copy_sql = (
-            f"COPY {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in self.fields)}) FROM STDIN"
-        )
+        quoted = []
+        for f in self.fields:
+            assert f.column is not None  # every concrete field has a column
+            quoted.append(qn(f.column))
+        columns = ", ".join(quoted)
+        placeholders = ", ".join(["%s"] * len(self.fields))
+        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+        self.copy_sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
         # Columns the generator does not set get the field default, computed once.
         self.defaults = {f.attname: f.get_default() for f in self.fields}
 

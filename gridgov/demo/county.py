@@ -458,8 +458,9 @@ def _ledger(rng: random.Random, grids: list[GridInfo], *, scale: float, today: d
     Resident.objects.bulk_create(residents, batch_size=2000)
     heads_by_group: dict[int, list[Resident]] = {}
     for resident in residents:
-        if resident.is_head:
-            heads_by_group.setdefault(resident.household.group_id, []).append(resident)
+        group_id = resident.household.group_id
+        if resident.is_head and group_id is not None:  # every household was just put in a group
+            heads_by_group.setdefault(group_id, []).append(resident)
     for group in groups:
         group.head = rng.choice(heads_by_group[group.pk])
     HouseholdGroup.objects.bulk_update(groups, ["head"], batch_size=2000)
@@ -482,6 +483,7 @@ def _resident_logins(rng, people, password, scale) -> tuple[list[User], list[tup
         Resident.objects.filter(pk=resident_id).update(user=user)
         users.append(user)
     group = HouseholdGroup.objects.select_related("head", "grid").order_by("id").first()
+    assert group is not None and group.head is not None  # _households made the groups, each with a head
     head = group.head
     user = User.objects.create(
         username="lianhu1", password=password, display_name=head.name, phone=head.phone
@@ -490,6 +492,11 @@ def _resident_logins(rng, people, password, scale) -> tuple[list[User], list[tup
     Resident.objects.filter(pk=head.pk).update(user=user)
     contacts = [(name, phone) for _, name, phone in rng.sample(heads, min(len(heads), 400))]
     return users, contacts
+
+
+def _parent_id(region: Region) -> int:
+    assert region.parent_id is not None  # only the county has no parent (region_parent_required)
+    return region.parent_id
 
 
 def _party(rng, county, streets, grids, *, today: date) -> None:
@@ -504,7 +511,7 @@ def _party(rng, county, streets, grids, *, today: date) -> None:
         suffix = "党委" if community.kind == "社区" else "党总支"
         by_region[community.pk] = PartyOrganization.objects.create(
             region=community,
-            parent=by_region[community.parent_id],
+            parent=by_region[_parent_id(community)],
             kind=PartyOrgKind.BRANCH,
             name=f"{community.name}{suffix}",
         )

@@ -33,7 +33,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 HISTORY_CASES = 400
 
 # Share of each final status; every status appears at least twice whatever the size.
-STATUS_SHARES = {
+STATUS_SHARES: dict[str, float] = {
     CaseStatus.CLOSED: 0.60,
     CaseStatus.RESOLVED: 0.06,
     CaseStatus.ACCEPTED: 0.07,
@@ -45,7 +45,7 @@ STATUS_SHARES = {
     CaseStatus.MERGED: 0.06,
 }
 # Clock pauses (补充材料, 缓办): made through their own actions when the case machine has them.
-PAUSES = {s: 0.02 for s in ("waiting_info", "postponed") if s in CaseStatus.values}
+PAUSES: dict[str, float] = {s: 0.02 for s in ("waiting_info", "postponed") if s in CaseStatus.values}
 STATUS_SHARES.update(PAUSES)
 STATUS_SHARES[CaseStatus.CLOSED] -= sum(PAUSES.values())
 OPEN_FINAL = {
@@ -88,6 +88,12 @@ class Plan:
     def at(self, when: datetime, op: str, **kwargs: Any) -> datetime:
         self.steps.append((when, op, kwargs))
         return when
+
+    @property
+    def submitted_id(self) -> int:
+        """The case's id; every step after "submit" is scheduled later than it, so it is set."""
+        assert self.case_id is not None, "a step ran before the case was submitted"
+        return self.case_id
 
 
 def status_counts(total: int) -> dict[str, int]:
@@ -151,7 +157,9 @@ class HistoryMaker:
             user = self.rng.choice(self.demo.residents)
             return user, (user.display_name, user.phone)
         if channel == Channel.PATROL:
-            return grid.worker, (grid.worker.display_name, grid.worker.phone)
+            worker = grid.worker
+            assert worker is not None  # the demo county puts a worker on every grid
+            return worker, (worker.display_name, worker.phone)
         return self.demo.dispatcher, self.rng.choice(self.demo.phone_contacts)
 
     def _plan_one(self, final: str) -> Plan:
@@ -330,22 +338,26 @@ class HistoryMaker:
         plan.case_id = case.pk
 
     def _do_dispatch(self, plan: Plan, assignee: dict[str, Any]) -> None:
-        actions.case_dispatch(actor=self.demo.dispatcher, case_id=plan.case_id, item=plan.item, **assignee)
+        actions.case_dispatch(
+            actor=self.demo.dispatcher, case_id=plan.submitted_id, item=plan.item, **assignee
+        )
 
     def _do_return(self, plan: Plan, actor: User) -> None:
-        actions.case_return(actor=actor, case_id=plan.case_id, reason=self.rng.choice(texts.RETURN_REASON))
+        actions.case_return(
+            actor=actor, case_id=plan.submitted_id, reason=self.rng.choice(texts.RETURN_REASON)
+        )
 
     def _do_accept(self, plan: Plan, actor: User) -> None:
-        actions.case_accept(actor=actor, case_id=plan.case_id)
+        actions.case_accept(actor=actor, case_id=plan.submitted_id)
 
     def _do_progress(self, plan: Plan, actor: User) -> None:
-        actions.case_progress(actor=actor, case_id=plan.case_id, note=self.rng.choice(texts.PROGRESS))
+        actions.case_progress(actor=actor, case_id=plan.submitted_id, note=self.rng.choice(texts.PROGRESS))
 
     def _do_resolve(self, plan: Plan, actor: User, rework: bool) -> None:
         photos = [self._photo()] if plan.item.photo_required else []
         actions.case_resolve(
             actor=actor,
-            case_id=plan.case_id,
+            case_id=plan.submitted_id,
             photos=photos,
             result=texts.result_text(self.rng, item=plan.spec, rework=rework),
         )
@@ -354,25 +366,29 @@ class HistoryMaker:
         comment = self.rng.choice(
             texts.UNSATISFIED if score == RatingScore.UNSATISFIED else texts.RATE_COMMENT
         )
-        actions.case_rate(actor=actor, case_id=plan.case_id, score=score, comment=comment)
+        actions.case_rate(actor=actor, case_id=plan.submitted_id, score=score, comment=comment)
 
     def _do_request_info(self, plan: Plan, actor: User) -> None:
-        actions.case_request_info(actor=actor, case_id=plan.case_id, note=self.rng.choice(texts.REQUEST_INFO))
+        actions.case_request_info(
+            actor=actor, case_id=plan.submitted_id, note=self.rng.choice(texts.REQUEST_INFO)
+        )
 
     def _do_postpone(self, plan: Plan, actor: User) -> None:
         # 缓办 is approved by the centre on the handler's request.
         actions.case_postpone(
-            actor=self.demo.dispatcher, case_id=plan.case_id, reason=self.rng.choice(texts.POSTPONE)
+            actor=self.demo.dispatcher, case_id=plan.submitted_id, reason=self.rng.choice(texts.POSTPONE)
         )
 
     def _do_close(self, plan: Plan) -> None:
-        actions.case_close(actor=self.demo.dispatcher, case_id=plan.case_id)
+        actions.case_close(actor=self.demo.dispatcher, case_id=plan.submitted_id)
 
     def _do_cancel(self, plan: Plan, actor: User) -> None:
-        actions.case_cancel(actor=actor, case_id=plan.case_id, reason=self.rng.choice(texts.CANCEL_REASON))
+        actions.case_cancel(
+            actor=actor, case_id=plan.submitted_id, reason=self.rng.choice(texts.CANCEL_REASON)
+        )
 
     def _do_merge(self, plan: Plan, into: Plan) -> None:
-        actions.case_merge(actor=self.demo.dispatcher, case_id=plan.case_id, into_id=into.case_id)
+        actions.case_merge(actor=self.demo.dispatcher, case_id=plan.submitted_id, into_id=into.submitted_id)
 
     def _photo(self) -> SimpleUploadedFile:
         """A small, real PNG: the evidence photo the catalogue demands for physical fixes."""

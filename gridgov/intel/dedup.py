@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from gridgov.intel import textnorm
 
@@ -129,19 +130,23 @@ def concepts(text: str) -> set[str]:
     return {name for name, words in CONCEPTS.items() if any(w in norm for w in words)}
 
 
+Id = TypeVar("Id", bound=Hashable)  # a case's id
+GridKey = TypeVar("GridKey", bound=Hashable)  # a grid's key, as in `GridIndex`
+
+
 @dataclass(frozen=True)
-class CaseText:
+class CaseText(Generic[Id, GridKey]):
     """A case as duplicate detection sees it."""
 
-    id: Hashable
+    id: Id
     text: str
-    grid_key: Hashable | None
+    grid_key: GridKey | None
     time: dt.datetime
 
 
 @dataclass(frozen=True)
-class DuplicateHit:
-    id: Hashable
+class DuplicateHit(Generic[Id]):
+    id: Id
     score: float
     text_similarity: float
     same_grid: bool
@@ -180,23 +185,23 @@ def text_similarity_matrix(new_text: str, texts: list[str]) -> list[float]:
 
 
 def find_duplicates(
-    new: CaseText,
-    candidates: Iterable[CaseText],
+    new: CaseText[Id, GridKey],
+    candidates: Iterable[CaseText[Id, GridKey]],
     *,
-    neighbours: Callable[[Hashable], Iterable[Hashable]] | None = None,
+    neighbours: Callable[[GridKey], Iterable[GridKey]] | None = None,
     window: dt.timedelta = DEFAULT_WINDOW,
     threshold: float = DEFAULT_THRESHOLD,
-) -> list[DuplicateHit]:
+) -> list[DuplicateHit[Id]]:
     """Open cases that probably report the same problem as `new`, best first.
 
     `neighbours(grid_key)` (e.g. `GridIndex.neighbours`) widens the search to adjacent grids;
     without it only the same grid counts. Cases with no grid are compared on text and time only
     but need a higher similarity (threshold + 0.15).
     """
-    near: set[Hashable] = set()
+    near: set[GridKey] = set()
     if new.grid_key is not None and neighbours is not None:
         near = set(neighbours(new.grid_key))
-    pool: list[tuple[CaseText, float, bool]] = []
+    pool: list[tuple[CaseText[Id, GridKey], float, bool]] = []
     for cand in candidates:
         if cand.id == new.id:
             continue

@@ -15,15 +15,19 @@ e.g. grid-code strings). A point covered by no polygon gives None.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-Key = Hashable
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
+
+# A grid's key: hashable and ordered by `<`, since the lowest key wins on a shared boundary.
+Key = TypeVar("Key", bound="SupportsRichComparison")
 
 
 def to_geometry(value: Any) -> BaseGeometry:
@@ -49,7 +53,7 @@ def to_geometry(value: Any) -> BaseGeometry:
     return geom
 
 
-class GridIndex:
+class GridIndex(Generic[Key]):
     """Spatial index answering `locate(lon, lat) -> key | None` and `neighbours(key)`."""
 
     def __init__(self) -> None:
@@ -65,7 +69,7 @@ class GridIndex:
         self._key_pos: dict[Key, int] = {}
 
     @classmethod
-    def build(cls, items: Iterable[tuple[Key, Any]], *, buckets_per_polygon: float = 4.0) -> GridIndex:
+    def build(cls, items: Iterable[tuple[Key, Any]], *, buckets_per_polygon: float = 4.0) -> GridIndex[Key]:
         pairs = [(key, to_geometry(geom)) for key, geom in items]
         pairs.sort(key=lambda p: p[0])  # position order == key order, so "first hit" == lowest key
         index = cls()

@@ -17,22 +17,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from scipy.stats import nbinom
 
+Key = TypeVar("Key", bound=Hashable)  # what counts are grouped by, e.g. (village path, category id)
+Id = TypeVar("Id", bound=Hashable)  # a case's id
+
 
 @dataclass(frozen=True)
-class SpikeAlert:
+class SpikeAlert(Generic[Key]):
     day: dt.date
-    key: Hashable
+    key: Key
     observed: int
     expected: float
     p_value: float
 
 
-def weekday_factors(counts: dict[tuple[Hashable, dt.date], int], *, shrink: float = 50.0) -> list[float]:
+def weekday_factors(counts: Mapping[tuple[Key, dt.date], int], *, shrink: float = 50.0) -> list[float]:
     """Relative volume per weekday (Mon=0) pooled across keys, shrunk towards 1 by `shrink` pseudo-cases."""
     totals = [0.0] * 7
     for (_, day), n in counts.items():
@@ -45,7 +49,7 @@ def weekday_factors(counts: dict[tuple[Hashable, dt.date], int], *, shrink: floa
 
 
 def detect_spikes(
-    counts: Iterable[tuple[Hashable, dt.date, int]],
+    counts: Iterable[tuple[Key, dt.date, int]],
     *,
     days: Iterable[dt.date] | None = None,
     baseline_days: int = 28,
@@ -54,7 +58,7 @@ def detect_spikes(
     prior_rate: float = 0.2,
     prior_days: float = 7.0,
     dispersion: float = 5.0,
-) -> list[SpikeAlert]:
+) -> list[SpikeAlert[Key]]:
     """Alerts for (key, day) counts that are improbably high for that key.
 
     counts: (key, day, count) rows; repeated rows for the same key/day are summed.
@@ -62,8 +66,8 @@ def detect_spikes(
     The baseline is the `baseline_days` days before the judged day (the day itself excluded, so a
     spike does not hide itself).
     """
-    table: dict[tuple[Hashable, dt.date], int] = defaultdict(int)
-    by_key: dict[Hashable, dict[dt.date, int]] = defaultdict(dict)
+    table: dict[tuple[Key, dt.date], int] = defaultdict(int)
+    by_key: dict[Key, dict[dt.date, int]] = defaultdict(dict)
     for key, day, n in counts:
         table[(key, day)] += int(n)
     for (key, day), n in table.items():
@@ -76,7 +80,7 @@ def detect_spikes(
         judge = sorted({day for _, day in table if (day - first_day).days >= baseline_days})
     else:
         judge = sorted(set(days))
-    alerts: list[SpikeAlert] = []
+    alerts: list[SpikeAlert[Key]] = []
     for key, series in by_key.items():
         for day in judge:
             observed = series.get(day, 0)
@@ -99,27 +103,27 @@ def detect_spikes(
 
 
 @dataclass(frozen=True)
-class ClosedCase:
-    id: Hashable
+class ClosedCase(Generic[Id]):
+    id: Id
     address: str  # normalised address (same normalisation as for new cases)
     closed_at: dt.datetime
     category: str | None = None
 
 
 @dataclass(frozen=True)
-class NewCase:
-    id: Hashable
+class NewCase(Generic[Id]):
+    id: Id
     address: str
     reported_at: dt.datetime
     category: str | None = None
 
 
 @dataclass(frozen=True)
-class Recurrence:
+class Recurrence(Generic[Id]):
     """A new case at the address of a case closed shortly before (问题反弹)."""
 
-    new_id: Hashable
-    closed_id: Hashable
+    new_id: Id
+    closed_id: Id
     address: str
     days_after_closure: float
 
@@ -131,12 +135,12 @@ def _address_key(address: str) -> str:
 
 
 def recurrences(
-    closed: Iterable[ClosedCase],
-    new_cases: Iterable[NewCase],
+    closed: Iterable[ClosedCase[Id]],
+    new_cases: Iterable[NewCase[Id]],
     *,
     within: dt.timedelta = dt.timedelta(days=30),
     same_category: bool = True,
-) -> list[Recurrence]:
+) -> list[Recurrence[Id]]:
     """New cases reported at the address of a case closed within `within` before them.
 
     Addresses are compared after normalisation (width, case, punctuation, spaces). When both sides
@@ -144,14 +148,14 @@ def recurrences(
     fixed street light is not the problem coming back. Each new case is linked to the most recent
     earlier closure at its address.
     """
-    by_address: dict[str, list[ClosedCase]] = defaultdict(list)
+    by_address: dict[str, list[ClosedCase[Id]]] = defaultdict(list)
     for c in closed:
         key = _address_key(c.address)
         if key:
             by_address[key].append(c)
     for cases in by_address.values():
         cases.sort(key=lambda c: c.closed_at, reverse=True)
-    found: list[Recurrence] = []
+    found: list[Recurrence[Id]] = []
     for new in new_cases:
         key = _address_key(new.address)
         for c in by_address.get(key, ()):

@@ -36,7 +36,8 @@ def _village_path(region_path: str) -> str:
 
 def _leaders_for(path: str):
     for assignment in RoleAssignment.objects.filter(role=Role.LEADER).select_related("region", "user"):
-        if path.startswith(assignment.region.path):
+        # A leader's role is scoped to a region (region_role_has_region).
+        if assignment.region is not None and path.startswith(assignment.region.path):
             yield assignment.user
 
 
@@ -70,7 +71,7 @@ def warnings_tick(now: dt.datetime | None = None) -> dict:
         .values("region_path", "category_id", "day")
         .annotate(n=Count("id"))
     )
-    counts: dict[tuple, int] = defaultdict(int)
+    counts: dict[tuple[tuple[str, int], dt.date], int] = defaultdict(int)
     for row in rows:
         counts[(_village_path(row["region_path"]), row["category_id"]), row["day"]] += row["n"]
     judged = [today - dt.timedelta(days=1), today]
@@ -107,6 +108,7 @@ def warnings_tick(now: dt.datetime | None = None) -> dict:
         for c in Case.objects.filter(status=CaseStatus.CLOSED, closed_at__gte=now - dt.timedelta(days=30))
         .exclude(address="")
         .only("pk", "address", "closed_at", "category_id")
+        if c.closed_at is not None  # always, given closed_at__gte; narrows the type
     ]
     new = [
         NewCase(id=c.pk, address=c.address, reported_at=c.created_at, category=str(c.category_id))

@@ -13,8 +13,10 @@ over the calls made in the period. docs/kpi.md has the exact formulas.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
     Avg,
@@ -88,8 +90,9 @@ def _parse_date(value: str, label: str) -> date:
 def period_from(start: str | None = "", end: str | None = "") -> Period:
     """Parse YYYY-MM-DD parameters; default is this year up to today."""
     today = timezone.localdate(clock.now())
-    start_day = _parse_date(start.strip(), "开始日期") if (start or "").strip() else date(today.year, 1, 1)
-    end_day = _parse_date(end.strip(), "结束日期") if (end or "").strip() else max(today, start_day)
+    start, end = (start or "").strip(), (end or "").strip()
+    start_day = _parse_date(start, "开始日期") if start else date(today.year, 1, 1)
+    end_day = _parse_date(end, "结束日期") if end else max(today, start_day)
     if end_day < start_day:
         raise InvalidInput("结束日期不能早于开始日期", code="invalid_period")
     return Period(start_day, end_day)
@@ -282,7 +285,8 @@ def _round_hours(value) -> float | None:
     return round(value.total_seconds() / 3600, 1) if value is not None else None
 
 
-def _measures(row: dict) -> Measures:
+def _measures(row: Mapping[str, Any]) -> Measures:
+    """The `Measures` of one aggregate row; keys that are not measures (group keys) are ignored."""
     names = {f.name for f in fields(Measures)} - {"handling_hours", "response_hours"}
     return Measures(
         **{k: v for k, v in row.items() if k in names},
@@ -405,15 +409,16 @@ def _by_department(region: Region, period: Period, now: datetime) -> list[Depart
     )
     found = []
     for row in rows:
-        response = row.pop("response")
-        name = row.pop("department__name")
-        row.pop("department_id")
-        found.append(
-            DepartmentRow(
-                name,
-                WhistleMeasures(**row, response_total=response.total_seconds() / 3600 if response else 0.0),
-            )
+        response = row["response"]
+        measures = WhistleMeasures(
+            calls=row["calls"],
+            leads=row["leads"],
+            acknowledged=row["acknowledged"],
+            no_shows=row["no_shows"],
+            results=row["results"],
+            response_total=response.total_seconds() / 3600 if response else 0.0,
         )
+        found.append(DepartmentRow(row["department__name"], measures))
     found.sort(key=lambda r: (-r.measures.calls, r.label))
     return found
 
@@ -462,7 +467,7 @@ def _by_region(region: Region, period: Period, now: datetime) -> list[Row]:
     if not children:
         return []
     grouped = {
-        row.pop("child"): _measures(row)
+        row["child"]: _measures(row)
         for row in population(region, period)
         .annotate(child=_child_code(region))
         .values("child")
@@ -480,9 +485,7 @@ def _by_category(region: Region, period: Period, now: datetime) -> list[Row]:
         .values("category_id", "category__name")
         .annotate(**_aggregates(period, now))
     )
-    grouped = [
-        (row.pop("category_id"), row.pop("category__name") or UNCATEGORISED, _measures(row)) for row in rows
-    ]
+    grouped = [(row["category_id"], row["category__name"] or UNCATEGORISED, _measures(row)) for row in rows]
     # Largest first; cases not yet categorised (never dispatched) last.
     grouped.sort(key=lambda item: (item[0] is None, -item[2].received, item[1]))
     return [Row(name, measures) for _, name, measures in grouped]

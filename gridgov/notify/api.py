@@ -27,7 +27,7 @@ class NotificationOut(Schema):
 
     @staticmethod
     def resolve_tracking_no(obj: Notification) -> str | None:
-        return obj.case.tracking_no if obj.case_id else None
+        return obj.case.tracking_no if obj.case is not None else None
 
 
 class InboxOut(Schema):

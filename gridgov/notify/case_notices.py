@@ -6,7 +6,7 @@ fails, the case event fails with it: a lost notice is worse than a retried click
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,6 +60,7 @@ def dispatchers_for(case: Case) -> list[User]:
     )
     for assignment in assignments.order_by("user_id"):
         region = assignment.region
+        assert region is not None  # a dispatcher's role is scoped to a region (region_role_has_region)
         if case.grid_id is None and region.level == RegionLevel.COUNTY:
             found.append(assignment.user)
         elif case.region_path and case.region_path.startswith(region.path):
@@ -69,7 +70,7 @@ def dispatchers_for(case: Case) -> list[User]:
 
 def handlers_of(case: Case) -> list[User]:
     """Whoever handles the case now: the accepting person, else every handler of the department."""
-    if case.handler_id is not None:
+    if case.handler is not None:
         return [case.handler]
     if case.assignee_kind == AssigneeKind.DEPARTMENT:
         return department_handlers(case.department_id)
@@ -102,11 +103,11 @@ def on_case_event(case: Case, entry: TimelineEntry) -> None:
         return
     recipients, kind, title, body = message
     # Nobody is told about their own action.
-    recipients = [r for r in recipients if r is not None and r.pk != entry.actor_id]
-    if not recipients:
+    to_notify = [r for r in recipients if r is not None and r.pk != entry.actor_id]
+    if not to_notify:
         return
     notifications_create(
-        recipients=recipients,
+        recipients=to_notify,
         kind=kind,
         title=title,
         body=body,
@@ -120,7 +121,7 @@ def _message(case: Case, entry: TimelineEntry) -> tuple[Iterable[User | None], s
     event = entry.event
     if event == CaseEvent.DISPATCH:
         if case.assignee_kind == AssigneeKind.GRID:
-            recipients = [case.handler]
+            recipients: Sequence[User | None] = [case.handler]
         else:
             recipients = department_handlers(case.department_id)
         body = _("工单 %(no)s「%(title)s」已派给您，请及时接单。办理时限：%(deadline)s。") % {

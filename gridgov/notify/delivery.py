@@ -43,7 +43,7 @@ def send_email(delivery: Delivery) -> None:
     if not delivery.address:
         raise SendError("no e-mail address")
     body = notification.body
-    if notification.case_id:
+    if notification.case is not None:
         body += f"\n\n工单编号：{notification.case.tracking_no}"
     body += "\n\n—— 网格治理平台（本邮件由系统自动发送，请勿直接回复）"
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "gridgov.local"

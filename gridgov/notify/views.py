@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.core.errors import DomainError
 from gridgov.notify import access, actions, selectors
+from gridgov.people.selectors import signed_in_user
 
 PAGE_SIZE = 30
 BADGE_POLL = "every 60s"
@@ -50,7 +51,9 @@ def _back(request: HttpRequest, fallback: str = "/notifications/") -> HttpRespon
 @require_POST
 def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     try:
-        notification = actions.notification_mark_read(actor=request.user, notification_id=notification_id)
+        notification = actions.notification_mark_read(
+            actor=signed_in_user(request), notification_id=notification_id
+        )
     except DomainError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc
@@ -62,7 +65,7 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count = actions.notifications_mark_all_read(actor=request.user)
+    count = actions.notifications_mark_all_read(actor=signed_in_user(request))
     messages.success(request, _("已将 %(n)d 条消息标为已读") % {"n": count})
     return _back(request)
 
@@ -97,7 +100,7 @@ def dead_letters(request: HttpRequest) -> HttpResponse:
 def retry_delivery(request: HttpRequest, delivery_id: int) -> HttpResponse:
     _require_manager(request)
     try:
-        actions.delivery_retry(actor=request.user, delivery_id=delivery_id)
+        actions.delivery_retry(actor=signed_in_user(request), delivery_id=delivery_id)
     except DomainError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc

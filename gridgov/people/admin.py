@@ -14,7 +14,7 @@ class RoleInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "phone", "is_active")
     search_fields = ("username", "display_name", "phone")
-    fieldsets = BaseUserAdmin.fieldsets + (("gridgov", {"fields": ("display_name", "phone")}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("gridgov", {"fields": ("display_name", "phone")}))
     inlines = [RoleInline]
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from gridgov.people.selectors import RoleSet
 
 
 class User(AbstractUser):
@@ -15,6 +19,9 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("电话"), max_length=20, blank=True)
+
+    # Not a field: `people.selectors.user_roles` caches the role set here for the rest of the request.
+    _gridgov_roles: RoleSet
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -45,6 +45,11 @@ class WhistleCall(models.Model):
     result = models.TextField(_("办理结果"), blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
+    # Not fields: a case's supervision panel marks each call (see supervision.views._panel_context).
+    stage: str
+    stage_label: str
+    late: bool
+
     class Meta:
         verbose_name = _("部门报到")
         verbose_name_plural = _("部门报到")

@@ -7,6 +7,7 @@ query and reuses one calendar, so a desk of 300 cases costs the same few queries
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -104,7 +105,7 @@ def sla_view(
     )
 
 
-def sla_snapshots(cases: list[Case], now: datetime) -> dict[int, SlaView | None]:
+def sla_snapshots(cases: Sequence[Case], now: datetime) -> dict[int, SlaView | None]:
     """SLA views of many cases: one query for all their pauses, none per case."""
     started = [c for c in cases if c.dispatched_at is not None]
     pauses: dict[int, list[CasePause]] = defaultdict(list)
@@ -135,6 +136,7 @@ class DeskRow:
     sla: SlaView | None
     reasons: list[str] = field(default_factory=list)  # why the case is on the desk, in Chinese
     orders: list[SupervisionOrder] = field(default_factory=list)
+    allowed: set[str] = field(default_factory=set)  # events the viewer may apply; filled in by the view
 
 
 def desk_cases(user, now: datetime) -> list[DeskRow]:

@@ -30,7 +30,7 @@ from gridgov.cases.workflow import next_status
 from gridgov.core import clock
 from gridgov.core.errors import DomainError, InvalidInput, NotFound
 from gridgov.people.models import Department
-from gridgov.people.selectors import user_roles
+from gridgov.people.selectors import signed_in_user, user_roles
 from gridgov.supervision import actions, selectors
 
 # Events the panel offers, each with the form that applies it.
@@ -142,18 +142,22 @@ def _calls_context(request: HttpRequest) -> dict:
     now = clock.now()
     rows = []
     for call in selectors.department_calls(request.user)[:300]:
+        stage = selectors.call_stage(call)
         rows.append(
-            {"call": call, "stage": selectors.call_stage(call), "late": selectors.call_is_late(call, now)}
+            {
+                "call": call,
+                "stage": stage,
+                "late": selectors.call_is_late(call, now),
+                "stage_label": selectors.CALL_STAGES[stage],
+            }
         )
-    for row in rows:
-        row["stage_label"] = selectors.CALL_STAGES[row["stage"]]
     return {"rows": rows, "now": now}
 
 
 @login_required
 @require_GET
 def calls(request: HttpRequest) -> HttpResponse:
-    if not user_roles(request.user).department_ids():
+    if not user_roles(signed_in_user(request)).department_ids():
         raise DjangoPermissionDenied
     return render(request, "supervision/calls.html", _calls_context(request))
 
@@ -161,7 +165,7 @@ def calls(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def call_report(request: HttpRequest, call_id: int) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     if not user_roles(user).department_ids():
         raise DjangoPermissionDenied
     stage = request.POST.get("stage", "")
@@ -183,7 +187,7 @@ def call_report(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 def _panel_context(request: HttpRequest, case: Case) -> dict:
-    user = request.user
+    user = signed_in_user(request)  # callers are @login_required
     now = clock.now()
     panel = selectors.case_panel(case)
     my_departments = set(user_roles(user).department_ids())

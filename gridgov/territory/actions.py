@@ -7,7 +7,7 @@ from django.db import transaction
 from gridgov.core.errors import InvalidInput
 from gridgov.territory.models import LEVEL_DEPTH, Region, RegionLevel
 
-_CHILD_LEVEL = {
+_CHILD_LEVEL: dict[str | None, str] = {
     None: RegionLevel.COUNTY,
     RegionLevel.COUNTY: RegionLevel.TOWNSHIP,
     RegionLevel.TOWNSHIP: RegionLevel.VILLAGE,

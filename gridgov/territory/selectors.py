@@ -64,7 +64,7 @@ def _cached(name: str, build):
         return value
 
 
-def _build_grid_index() -> GridIndex:
+def _build_grid_index() -> GridIndex[str]:
     rows = Region.objects.filter(level=RegionLevel.GRID, boundary__isnull=False).values_list(
         "code", "boundary"
     )
@@ -83,14 +83,17 @@ def _build_address_matcher() -> AddressMatcher:
             AddressEntry(grid.code, township.name if township else "", village.name if village else "")
         )
     for compound in Compound.objects.all():
-        grid = grids.get(compound.grid_id)
-        if grid is None:
+        compound_grid = grids.get(compound.grid_id)
+        if compound_grid is None:
             continue
-        township = grid.parent.parent.name if grid.parent and grid.parent.parent else ""
-        village = grid.parent.name if grid.parent else ""
-        entries.append(AddressEntry(grid.code, township, village, compound.name))
+        parent = compound_grid.parent
+        township_name = parent.parent.name if parent and parent.parent else ""
+        village_name = parent.name if parent else ""
+        entries.append(AddressEntry(compound_grid.code, township_name, village_name, compound.name))
         for building in compound.buildings or []:
-            entries.append(AddressEntry(grid.code, township, village, compound.name, str(building)))
+            entries.append(
+                AddressEntry(compound_grid.code, township_name, village_name, compound.name, str(building))
+            )
     return AddressMatcher(entries)
 
 
@@ -99,7 +102,7 @@ def grid_reset_index() -> None:
     _cache.clear()
 
 
-def grid_index() -> GridIndex:
+def grid_index() -> GridIndex[str]:
     return _cached("grids", _build_grid_index)
 
 

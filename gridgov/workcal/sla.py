@@ -84,7 +84,14 @@ class SlaClock:
         self.calendar = calendar
         self.started_at = started_at
         self.unit = Unit(unit)
-        if isinstance(amount, bool) or not isinstance(amount, numbers.Real) or not amount > 0:
+        # NaN fails every comparison, so `amount != amount` refuses it explicitly (typeshed's numbers.Real
+        # declares only < and <=, which rules out the shorter `not amount > 0`).
+        if (
+            isinstance(amount, bool)
+            or not isinstance(amount, numbers.Real)
+            or amount <= 0
+            or amount != amount
+        ):
             raise ValueError(f"a budget must be a positive number, got {amount!r}")
         self.amount = amount
         checked: list[Pause] = []
