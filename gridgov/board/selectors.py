@@ -93,7 +93,8 @@ def board_filters(*, township: str = "", village: str = "", category: str = "") 
             raise NotFound("该村/社区不属于所选乡镇/街道", code="region_not_found")
         town = vil.parent
     if category:
-        if not category.isdigit():
+        # isdecimal, not isdigit ("²" is a digit int() refuses), and short enough to be an id.
+        if not category.isdecimal() or len(category) > 18:
             raise InvalidInput("类别参数无效", code="invalid_category")
         cat = Category.objects.filter(pk=int(category)).first()
         if cat is None:

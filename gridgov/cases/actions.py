@@ -33,6 +33,7 @@ from gridgov.cases.workflow import next_status
 from gridgov.catalog.models import Category, MatterItem, ResponsibleLevel
 from gridgov.core import clock
 from gridgov.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from gridgov.core.text import is_bad_text, refuse_bad_text
 from gridgov.core.uploads import CheckedPhoto, photos_check
 from gridgov.people.models import Department, Role, RoleAssignment, User
 from gridgov.people.selectors import user_roles
@@ -72,6 +73,8 @@ def _text(
     value: str | None, *, field: str, label: str, max_len: int, min_len: int = 0, required: bool = True
 ) -> str:
     value = (value or "").strip()
+    if is_bad_text(value):  # the API and pages refuse these first; this covers CLI, imports, the shell
+        raise refuse_bad_text(field)
     if required and not value:
         raise InvalidInput(f"请填写{label}", code="missing_field", fields={field: "required"})
     if value and len(value) < min_len:
@@ -249,6 +252,8 @@ def case_submit(
     key = (idempotency_key or "").strip() or None
     if key and len(key) > 80:
         raise InvalidInput("幂等键不能超过 80 个字符", code="invalid_idempotency_key")
+    if key and not key.isprintable():  # headers skip the API's text check; NUL is a 500 on PostgreSQL
+        raise InvalidInput("幂等键含有不允许的字符", code="invalid_idempotency_key")
     if key:
         existing = Case.objects.filter(idempotency_key=key).first()
         if existing is not None:

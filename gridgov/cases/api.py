@@ -53,6 +53,10 @@ router = Router(tags=["cases"])
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 PAGE_SIZE_MAX = 100
+# Bounds that keep a number a client sends inside what the database can hold: OFFSET (page × size) and
+# ids are 64-bit signed integers, and 2**63 in a filter used to answer 500.
+PAGE_MAX = 1_000_000
+ID_MAX = 2**63 - 1
 
 # The action name a client calls for each event it may apply (rework is a rating).
 ACTION_FOR_EVENT = {
@@ -327,9 +331,9 @@ def case_submit_multipart(
 def case_list(
     request,
     status: str = "",
-    category: int | None = None,
+    category: int | None = Query(None, ge=1, le=ID_MAX),
     grid: int | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=PAGE_MAX),
     page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX),
 ):
     qs = access.cases_visible_to(_user(request)).select_related(*selectors.LIST_RELATED)
@@ -379,11 +383,11 @@ def case_suggestion(request, case_id: int):
 def dispatch_queue(
     request,
     status: str = "",
-    category: int | None = None,
+    category: int | None = Query(None, ge=1, le=ID_MAX),
     grid: int | None = None,
     channel: str = "",
     q: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=PAGE_MAX),
     page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX),
 ):
     user = _user(request)
@@ -400,7 +404,11 @@ def dispatch_queue(
 
 
 @router.get("/inbox", response={200: CasePage, **ERRORS}, summary="承办人待办")
-def inbox(request, page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX)):
+def inbox(
+    request,
+    page: int = Query(1, ge=1, le=PAGE_MAX),
+    page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX),
+):
     return _page(selectors.handler_inbox(_user(request)), page, page_size)
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from gridgov.core.errors import DomainError
+from gridgov.core.text import bad_querydict_field, bad_text_field, refuse_bad_text
 
 log = logging.getLogger("gridgov.api")
 
@@ -40,6 +44,25 @@ class TokenHeaderAuth(APIKeyHeader):
 AUTH = [TokenAuth(), TokenHeaderAuth(), django_auth]
 
 
+class TextGuardParser(Parser):
+    """Ninja's parser plus one rule for every input: no NUL or lone surrogate in any text.
+
+    Covers JSON bodies (keys and values, at any depth), query strings and form fields, so no endpoint
+    has to remember it; see `gridgov.core.text`. Pages get the same rule from `core.middleware`.
+    """
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        if field := bad_text_field(data):
+            raise refuse_bad_text(field)
+        return data
+
+    def parse_querydict(self, data, list_fields, request: HttpRequest):
+        if field := bad_querydict_field(data):
+            raise refuse_bad_text(field)
+        return super().parse_querydict(data, list_fields, request)
+
+
 def error_body(code: str, message: str, **extra) -> dict:
     return {"code": code, "message": message, **extra}
 
@@ -51,6 +74,7 @@ def build_api() -> NinjaAPI:
         description='网格治理平台接口。错误统一为 {"code": ..., "message": ...}。',
         auth=AUTH,
         urls_namespace="api",
+        parser=TextGuardParser(),
     )
 
     @api.exception_handler(DomainError)
@@ -76,6 +100,9 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, DomainError):
+            # Ninja wraps whatever the body parser raises in HttpError(400); keep our code and message.
+            return domain_error(request, exc.__cause__)
         code = {
             400: "invalid_input",
             401: "not_authenticated",
@@ -87,6 +114,14 @@ def build_api() -> NinjaAPI:
         return api.create_response(
             request, error_body(code.get(exc.status_code, "error"), message), status=exc.status_code
         )
+
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(BadRequest)
+    @api.exception_handler(SuspiciousOperation)
+    def malformed_request(request, exc: Exception):
+        # Django answers these with 400 on pages; inside Ninja they would reach the catch-all below.
+        # A multipart body without a boundary, too many fields, a body over the size limit…
+        return api.create_response(request, error_body("invalid_input", "请求体格式不正确或过大"), status=400)
 
     @api.exception_handler(Exception)
     def unexpected(request, exc: Exception):

@@ -12,6 +12,7 @@ from gridgov.notify.models import Notification
 router = Router(tags=["notifications"])
 
 LIMIT_MAX = 100
+OFFSET_MAX = 10**9  # past the end of any inbox; keeps OFFSET inside a 64-bit integer (2**63 was a 500)
 
 
 class NotificationOut(Schema):
@@ -47,7 +48,7 @@ class MarkedOut(Schema):
 @router.get("", response=InboxOut, summary="我的消息")
 def list_notifications(request, unread: bool = False, limit: int = 20, offset: int = 0):
     limit = min(max(limit, 1), LIMIT_MAX)
-    offset = max(offset, 0)
+    offset = min(max(offset, 0), OFFSET_MAX)
     qs = selectors.inbox(request.user, unread_only=unread)
     return {
         "unread": selectors.unread_count(request.user),

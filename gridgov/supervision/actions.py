@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -17,6 +17,9 @@ from gridgov.supervision.models import CallRole, SupervisionOrder, Whistle, Whis
 from gridgov.workcal.selectors import load_calendar
 
 DEFAULT_RESPONSE_HOURS = 24  # working hours for departments to report in
+# A 督办 deadline further out than this is a typo (and year 9999 with a negative UTC offset cannot be
+# stored at all: it used to answer 500).
+SUPERVISION_HORIZON = timedelta(days=5 * 365)
 
 
 @transaction.atomic
@@ -134,6 +137,8 @@ def supervision_issue(
     now = clock.now()
     if due_at is None or due_at <= now:
         raise InvalidInput("督办时限必须晚于现在", code="invalid_deadline")
+    if due_at - now > SUPERVISION_HORIZON:
+        raise InvalidInput("督办时限不能超过 5 年", code="invalid_deadline")
     holder: dict = {}
 
     def change(case: Case) -> None:

@@ -98,7 +98,11 @@ def _local_datetime(value: str, field: str) -> datetime:
 
 
 def _department(value: str) -> Department:
-    department = Department.objects.filter(pk=value).first() if (value or "").isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses (it used to answer 500); ids fit 18 digits.
+    value = (value or "").strip()
+    department = (
+        Department.objects.filter(pk=value).first() if value.isdecimal() and len(value) <= 18 else None
+    )
     if department is None:
         raise InvalidInput("请选择部门", code="invalid_department", fields={"lead_department_id": "required"})
     return department
