@@ -126,7 +126,7 @@ def _store_photos(
         ext = photo.content_type.split("/")[-1].replace("jpeg", "jpg")
         attachment.file.save(f"{case.tracking_no}-{photo.sha256[:12]}.{ext}", photo.upload, save=False)
         # If the transaction rolls back, the file must not linger without a row.
-        name = attachment.file.name
+        name = attachment.file.name or ""
         storage = attachment.file.storage
         _delete_on_rollback(storage, name)
         attachment.save()
@@ -275,6 +275,7 @@ def case_submit(
     if (lon is None) != (lat is None):
         raise InvalidInput("位置需要同时提供经度和纬度", code="invalid_location")
     if lon is not None:
+        assert lat is not None  # both or neither, checked just above
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise InvalidInput("经纬度超出范围", code="invalid_location")
         located = grid_at(lon, lat)
@@ -475,7 +476,7 @@ def case_dispatch(
     *,
     actor: User | None,
     case_id: int,
-    item: MatterItem,
+    item: MatterItem | None,
     to_worker: User | None = None,
     to_department: Department | None = None,
     grid: Region | None = None,
@@ -544,7 +545,7 @@ def _suggested_for(case_id: int) -> dict:
         .values("suggested_label", "suggested_confidence", "suggestion_model")
         .first()
     )
-    return row or {}
+    return dict(row) if row else {}
 
 
 def suggest_assignee(case: Case) -> dict:

@@ -10,6 +10,8 @@ Photos travel as multipart/form-data (`files`, up to 6, ≤ 5 MB each, checked b
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import File, Form, Header, Query, Router, Status, UploadedFile
@@ -81,7 +83,8 @@ DETAIL_RELATED = (*selectors.LIST_RELATED, "merged_into")
 
 
 def _user(request: HttpRequest) -> User:
-    return request.auth  # TokenAuth and django_auth both hand back the user
+    # TokenAuth and django_auth both hand back the user; ninja sets `auth`, which HttpRequest's stubs lack.
+    return request.auth  # type: ignore[attr-defined]
 
 
 def _visible(user: User, case_id: int) -> Case:
@@ -276,7 +279,8 @@ def _region_path(region_id: int | None) -> str:
 
 def _files(request: HttpRequest, files: list[UploadedFile] | None) -> list[UploadedFile]:
     # Browsers' FormData conventions differ: accept both `files` and `files[]`.
-    return list(files or []) + request.FILES.getlist("files[]")
+    extra: list[Any] = list(request.FILES.getlist("files[]"))
+    return [*(files or []), *extra]
 
 
 # ---- 点单 ----
@@ -318,7 +322,7 @@ def case_submit(
 def case_submit_multipart(
     request,
     payload: Form[CaseSubmitIn],
-    files: File[list[UploadedFile]] = None,
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # ninja idiom for an optional file list
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     return _submit(request, payload, _files(request, files), idempotency_key)
@@ -462,7 +466,10 @@ def case_progress(request, case_id: int, payload: NoteIn):
     "/cases/{case_id}/progress/multipart", response={200: CaseOut, **ERRORS}, summary="记录进展（含照片）"
 )
 def case_progress_multipart(
-    request, case_id: int, payload: Form[NoteIn], files: File[list[UploadedFile]] = None
+    request,
+    case_id: int,
+    payload: Form[NoteIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # ninja idiom
 ):
     user = _user(request)
     _visible(user, case_id)
@@ -483,7 +490,10 @@ def case_resolve(request, case_id: int, payload: ResolveIn):
     "/cases/{case_id}/resolve/multipart", response={200: CaseOut, **ERRORS}, summary="办结（含佐证照片）"
 )
 def case_resolve_multipart(
-    request, case_id: int, payload: Form[ResolveIn], files: File[list[UploadedFile]] = None
+    request,
+    case_id: int,
+    payload: Form[ResolveIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # ninja idiom
 ):
     user = _user(request)
     _visible(user, case_id)

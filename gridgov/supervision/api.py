@@ -150,7 +150,7 @@ class OrderOut(Schema):
 
 
 def _user(request: HttpRequest) -> User:
-    return request.auth
+    return request.auth  # type: ignore[attr-defined]  # set by ninja's auth; absent from HttpRequest stubs
 
 
 def _visible(user: User, case_id: int) -> Case:
@@ -347,7 +347,11 @@ def case_whistle(request, case_id: int, payload: WhistleIn):
     lead = _department(payload.lead_department_id, "lead_department_id")
     if lead is None:
         raise InvalidInput("请选择主办部门", code="lead_required", fields={"lead_department_id": "required"})
-    assists = [_department(pk, "assist_department_ids") for pk in payload.assist_department_ids]
+    assists = [
+        d
+        for d in (_department(pk, "assist_department_ids") for pk in payload.assist_department_ids)
+        if d is not None
+    ]
     whistle = actions.whistle_blow(
         actor=user,
         case_id=case_id,
