@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from gridgov.cases.models import AssigneeKind, Case, CaseEvent
 from gridgov.core.errors import NotFound
@@ -48,7 +49,7 @@ def case_for(user, case_id: int, *, queryset: QuerySet[Case] | None = None) -> C
     qs = queryset if queryset is not None else cases_visible_to(user)
     case = qs.filter(pk=case_id).first()
     if case is None:
-        raise NotFound("工单不存在", code="case_not_found")
+        raise NotFound(_("工单不存在"), code="case_not_found")
     return case
 
 

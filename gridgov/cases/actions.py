@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from gridgov.cases import access
 from gridgov.cases.deadlines import deadline_for
@@ -76,12 +77,19 @@ def _text(
     if is_bad_text(value):  # the API and pages refuse these first; this covers CLI, imports, the shell
         raise refuse_bad_text(field)
     if required and not value:
-        raise InvalidInput(f"请填写{label}", code="missing_field", fields={field: "required"})
+        raise InvalidInput(
+            _("请填写%(label)s") % {"label": label}, code="missing_field", fields={field: "required"}
+        )
     if value and len(value) < min_len:
-        raise InvalidInput(f"{label}至少 {min_len} 个字", code="too_short", fields={field: "too_short"})
+        raise InvalidInput(
+            _("%(label)s至少 %(min)d 个字") % {"label": label, "min": min_len},
+            code="too_short",
+            fields={field: "too_short"},
+        )
     if len(value) > max_len:
         raise InvalidInput(
-            f"{label}不能超过 {max_len} 个字（现为 {len(value)} 个）",
+            _("%(label)s不能超过 %(max)d 个字（现为 %(len)d 个）")
+            % {"label": label, "max": max_len, "len": len(value)},
             code="too_long",
             fields={field: "too_long"},
         )
@@ -93,10 +101,10 @@ def _phone(value: str | None) -> str:
     if re.fullmatch(r"1[\d-]{10,12}", phone):
         phone = phone.replace("-", "")  # 138-1234-5678 is a mobile number written with dashes
     if not phone:
-        raise InvalidInput("请填写联系电话", code="missing_field", fields={"contact_phone": "required"})
+        raise InvalidInput(_("请填写联系电话"), code="missing_field", fields={"contact_phone": "required"})
     if not PHONE_RE.match(phone):
         raise InvalidInput(
-            "联系电话格式不正确（手机号11位，或带区号的座机）",
+            _("联系电话格式不正确（手机号11位，或带区号的座机）"),
             code="invalid_phone",
             fields={"contact_phone": "invalid"},
         )
@@ -105,7 +113,7 @@ def _phone(value: str | None) -> str:
 
 def _new_tracking_no() -> str:
     return (
-        "GG" + clock.now().strftime("%y%m%d") + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(6))
+        "GG" + clock.now().strftime("%y%m%d") + "".join(secrets.choice(_TRACKING_ALPHABET) for _i in range(6))
     )
 
 
@@ -175,7 +183,7 @@ def _apply(
     """
     if actor is None:
         if event not in access.SYSTEM_EVENTS:
-            raise PermissionDenied("系统不能执行此操作", code="forbidden")
+            raise PermissionDenied(_("系统不能执行此操作"), code="forbidden")
     else:
         # Scope first, on the unlocked row, so an outsider learns nothing (404 like a missing case).
         access.case_for(actor, case_id)
@@ -185,11 +193,12 @@ def _apply(
     to_status = next_status(case.status, event)
     if to_status is None:
         raise Conflict(
-            f"工单当前状态为「{case.get_status_display()}」，不能{CaseEvent(event).label}",
+            _("工单当前状态为「%(status)s」，不能%(event)s")
+            % {"status": case.get_status_display(), "event": CaseEvent(event).label},
             code="invalid_transition",
         )
     if actor is not None and not access.may_apply(actor, case, event):
-        raise PermissionDenied("您无权对该工单执行此操作", code="forbidden")
+        raise PermissionDenied(_("您无权对该工单执行此操作"), code="forbidden")
     from_status = case.status
     case.status = to_status
     if change is not None:
@@ -242,46 +251,50 @@ def case_submit(
 ) -> tuple[Case, bool]:
     """点单. Returns (case, created); the same idempotency key always returns the first case."""
     if channel not in Channel.values:
-        raise InvalidInput("渠道无效", code="invalid_channel")
+        raise InvalidInput(_("渠道无效"), code="invalid_channel")
     if channel == Channel.PHONE and not access.may_dispatch_anywhere(actor):
-        raise PermissionDenied("只有派单员可以代录电话诉求", code="forbidden")
+        raise PermissionDenied(_("只有派单员可以代录电话诉求"), code="forbidden")
     if channel == Channel.PATROL and not user_roles(actor).has(Role.GRID_WORKER):
-        raise PermissionDenied("只有网格员可以巡查上报", code="forbidden")
+        raise PermissionDenied(_("只有网格员可以巡查上报"), code="forbidden")
     if channel == Channel.WEB and actor is None:
-        raise PermissionDenied("请先登录再提交诉求", code="not_authenticated")
+        raise PermissionDenied(_("请先登录再提交诉求"), code="not_authenticated")
     key = (idempotency_key or "").strip() or None
     if key and len(key) > 80:
-        raise InvalidInput("幂等键不能超过 80 个字符", code="invalid_idempotency_key")
+        raise InvalidInput(_("幂等键不能超过 80 个字符"), code="invalid_idempotency_key")
     if key and not key.isprintable():  # headers skip the API's text check; NUL is a 500 on PostgreSQL
-        raise InvalidInput("幂等键含有不允许的字符", code="invalid_idempotency_key")
+        raise InvalidInput(_("幂等键含有不允许的字符"), code="invalid_idempotency_key")
     if key:
         existing = Case.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return _same_submitter(existing, actor), False
 
     description = _text(
-        description, field="description", label="问题描述", max_len=DESCRIPTION_MAX, min_len=DESCRIPTION_MIN
+        description,
+        field="description",
+        label=_("问题描述"),
+        max_len=DESCRIPTION_MAX,
+        min_len=DESCRIPTION_MIN,
     )
-    title = _text(title, field="title", label="标题", max_len=TITLE_MAX, required=False) or _title_from(
+    title = _text(title, field="title", label=_("标题"), max_len=TITLE_MAX, required=False) or _title_from(
         description
     )
-    contact_name = _text(contact_name, field="contact_name", label="联系人", max_len=50, required=False)
+    contact_name = _text(contact_name, field="contact_name", label=_("联系人"), max_len=50, required=False)
     phone = _phone(contact_phone)
-    address = _text(address, field="address", label="地址", max_len=200, required=False)
+    address = _text(address, field="address", label=_("地址"), max_len=200, required=False)
     if item is not None:
         if not item.active:
-            raise InvalidInput("该事项已停用", code="invalid_item")
+            raise InvalidInput(_("该事项已停用"), code="invalid_item")
         category = item.category
     if (lon is None) != (lat is None):
-        raise InvalidInput("位置需要同时提供经度和纬度", code="invalid_location")
+        raise InvalidInput(_("位置需要同时提供经度和纬度"), code="invalid_location")
     if lon is not None:
         assert lat is not None  # both or neither, checked just above
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise InvalidInput("经纬度超出范围", code="invalid_location")
+            raise InvalidInput(_("经纬度超出范围"), code="invalid_location")
         located = grid_at(lon, lat)
         if located is None:
             raise InvalidInput(
-                "所选位置不在本县网格范围内，请重新选择或填写地址", code="location_outside_county"
+                _("所选位置不在本县网格范围内，请重新选择或填写地址"), code="location_outside_county"
             )
         grid = located
     located_by = "map" if lon is not None else ("given" if grid is not None else "")
@@ -292,10 +305,10 @@ def case_submit(
     if grid is None and channel == Channel.PATROL:
         grid, located_by = user_roles(actor).regions(Role.GRID_WORKER)[0], "patrol"
     if grid is not None and grid.level != RegionLevel.GRID:
-        raise InvalidInput("请选择一个网格", code="invalid_grid")
+        raise InvalidInput(_("请选择一个网格"), code="invalid_grid")
     if grid is None and not address:
         raise InvalidInput(
-            "请在地图上选择位置或填写地址", code="missing_location", fields={"address": "required"}
+            _("请在地图上选择位置或填写地址"), code="missing_location", fields={"address": "required"}
         )
     checked = photos_check(photos)
     suggestion = _suggest(title, description)
@@ -374,7 +387,7 @@ def _auto_dispatch(case: Case) -> Case:
 def _same_submitter(existing: Case, actor: User | None) -> Case:
     owner = existing.submitter_id or existing.recorded_by_id
     if actor is not None and owner is not None and owner != actor.pk:
-        raise Conflict("该幂等键已被其他提交使用", code="idempotency_key_reused")
+        raise Conflict(_("该幂等键已被其他提交使用"), code="idempotency_key_reused")
     return existing
 
 
@@ -423,7 +436,7 @@ def _create_case(
         created_at=clock.now(),
         **suggestion,
     )
-    for _ in range(5):
+    for _attempt in range(5):
         case.tracking_no = _new_tracking_no()
         if not Case.objects.filter(tracking_no=case.tracking_no).exists():
             break
@@ -484,12 +497,12 @@ def case_dispatch(
 ) -> Case:
     """派单 (and re-dispatch): to the grid worker or a department, with the deadline from the catalogue."""
     if (to_worker is None) == (to_department is None):
-        raise InvalidInput("请选择一名网格员或一个部门（二选一）", code="invalid_assignee")
+        raise InvalidInput(_("请选择一名网格员或一个部门（二选一）"), code="invalid_assignee")
     if item is None or not item.active:
-        raise InvalidInput("请选择事项清单中的事项", code="invalid_item")
-    note = _text(note, field="note", label="派单说明", max_len=NOTE_MAX, required=False)
+        raise InvalidInput(_("请选择事项清单中的事项"), code="invalid_item")
+    note = _text(note, field="note", label=_("派单说明"), max_len=NOTE_MAX, required=False)
     if grid is not None and grid.level != RegionLevel.GRID:
-        raise InvalidInput("请选择一个网格", code="invalid_grid")
+        raise InvalidInput(_("请选择一个网格"), code="invalid_grid")
     if to_worker is not None:
         worker_grids = list(
             RoleAssignment.objects.filter(user=to_worker, role=Role.GRID_WORKER).values_list(
@@ -497,7 +510,7 @@ def case_dispatch(
             )
         )
         if not worker_grids:
-            raise InvalidInput("所选人员不是网格员", code="invalid_assignee")
+            raise InvalidInput(_("所选人员不是网格员"), code="invalid_assignee")
     now = clock.now()
 
     def change(case: Case) -> None:
@@ -520,7 +533,7 @@ def case_dispatch(
         case.deadline_at = deadline_for(item, now)
 
     assignee = str(to_worker) if to_worker else str(to_department)
-    case, _ = _apply(
+    case, _entry = _apply(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.DISPATCH,
@@ -572,26 +585,26 @@ def case_accept(*, actor: User, case_id: int) -> Case:
         if case.assignee_kind == AssigneeKind.DEPARTMENT:
             case.handler = actor
 
-    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.ACCEPT, change=change)
+    case, _entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.ACCEPT, change=change)
     return case
 
 
 @transaction.atomic
 def case_return(*, actor: User, case_id: int, reason: str) -> Case:
     """退单: the handler says it is not theirs; the reason is required so the centre can re-route."""
-    reason = _text(reason, field="reason", label="退单理由", max_len=NOTE_MAX, min_len=2)
+    reason = _text(reason, field="reason", label=_("退单理由"), max_len=NOTE_MAX, min_len=2)
 
     def change(case: Case) -> None:
         case.return_count += 1
         case.handler = None if case.assignee_kind == AssigneeKind.GRID else case.handler
 
-    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.RETURN, note=reason, change=change)
+    case, _entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.RETURN, note=reason, change=change)
     return case
 
 
 @_with_files
 def case_progress(*, actor: User, case_id: int, note: str, photos: Sequence[UploadedFile] = ()) -> Case:
-    note = _text(note, field="note", label="进展说明", max_len=NOTE_MAX, min_len=2)
+    note = _text(note, field="note", label=_("进展说明"), max_len=NOTE_MAX, min_len=2)
     checked = photos_check(photos)
     case, entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.PROGRESS, note=note)
     _store_photos(case, entry, checked, AttachmentKind.PROGRESS, actor)
@@ -601,14 +614,14 @@ def case_progress(*, actor: User, case_id: int, note: str, photos: Sequence[Uplo
 @_with_files
 def case_resolve(*, actor: User, case_id: int, result: str, photos: Sequence[UploadedFile] = ()) -> Case:
     """办结: the result and, where the catalogue requires it, photo evidence."""
-    result = _text(result, field="result", label="办理结果", max_len=NOTE_MAX, min_len=2)
+    result = _text(result, field="result", label=_("办理结果"), max_len=NOTE_MAX, min_len=2)
     checked = photos_check(photos)
     now = clock.now()
 
     def change(case: Case) -> None:
         if case.item is not None and case.item.photo_required and not checked:
             raise InvalidInput(
-                "该事项办结须上传现场照片作为佐证", code="evidence_required", fields={"photos": "required"}
+                _("该事项办结须上传现场照片作为佐证"), code="evidence_required", fields={"photos": "required"}
             )
         for guard in resolve_guards:
             guard(case)
@@ -625,12 +638,12 @@ def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Ca
     """评单. Unsatisfied sends the case back for rework (返工) with the comment as the reason."""
     if score not in RatingScore.values:
         raise InvalidInput(
-            "请选择 满意 / 基本满意 / 不满意", code="invalid_score", fields={"score": "invalid"}
+            _("请选择 满意 / 基本满意 / 不满意"), code="invalid_score", fields={"score": "invalid"}
         )
     comment = _text(
         comment,
         field="comment",
-        label="评价意见",
+        label=_("评价意见"),
         max_len=NOTE_MAX,
         required=score == RatingScore.UNSATISFIED,
     )
@@ -648,7 +661,7 @@ def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Ca
         else:
             case.closed_at = now
 
-    case, _ = _apply(
+    case, _entry = _apply(
         actor=actor,
         case_id=case_id,
         event=event,
@@ -669,21 +682,21 @@ def case_escalate(
     *, actor: User | None, case_id: int, reason: str, level: int | None = None, note: str = ""
 ) -> Case:
     """提级: one level up the territory (grid → community → street → county centre), or to a set level."""
-    note = _text(note, field="note", label="提级说明", max_len=NOTE_MAX, required=False)
+    note = _text(note, field="note", label=_("提级说明"), max_len=NOTE_MAX, required=False)
     with transaction.atomic():
         current = Case.objects.select_for_update().get(pk=case_id)
         target = min(3, level if level is not None else current.escalation_level + 1)
         if reason == "second_unsatisfied":
             target = max(target, 2)
         if target <= current.escalation_level and reason != "second_unsatisfied":
-            raise Conflict("工单已提级到该层级", code="already_escalated")
+            raise Conflict(_("工单已提级到该层级"), code="already_escalated")
         codes = [c for c in current.region_path.strip("/").split("/") if c]
         region_code = codes[3 - target] if len(codes) == 4 else (codes[0] if codes else "")
 
         def change(case: Case) -> None:
             case.escalation_level = max(case.escalation_level, target)
 
-        case, _ = _apply(
+        case, _entry = _apply(
             actor=actor,
             case_id=case_id,
             event=CaseEvent.ESCALATE,
@@ -698,7 +711,7 @@ def case_escalate(
 def case_close(*, actor: User, case_id: int, note: str = "") -> Case:
     """结案 without a rating, by the centre, when the resident did not rate within the rating period."""
     note = (
-        _text(note, field="note", label="结案说明", max_len=NOTE_MAX, required=False)
+        _text(note, field="note", label=_("结案说明"), max_len=NOTE_MAX, required=False)
         or "超过评价期未评价，由中心结案"
     )
     now = clock.now()
@@ -706,19 +719,19 @@ def case_close(*, actor: User, case_id: int, note: str = "") -> Case:
     def change(case: Case) -> None:
         case.closed_at = now
 
-    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.CLOSE, note=note, change=change)
+    case, _entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.CLOSE, note=note, change=change)
     return case
 
 
 @transaction.atomic
 def case_cancel(*, actor: User, case_id: int, reason: str = "") -> Case:
-    reason = _text(reason, field="reason", label="撤销原因", max_len=NOTE_MAX, required=False)
+    reason = _text(reason, field="reason", label=_("撤销原因"), max_len=NOTE_MAX, required=False)
     now = clock.now()
 
     def change(case: Case) -> None:
         case.closed_at = now
 
-    case, _ = _apply(actor=actor, case_id=case_id, event=CaseEvent.CANCEL, note=reason, change=change)
+    case, _entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.CANCEL, note=reason, change=change)
     return case
 
 
@@ -726,8 +739,8 @@ def case_cancel(*, actor: User, case_id: int, reason: str = "") -> Case:
 def case_merge(*, actor: User, case_id: int, into_id: int, note: str = "") -> Case:
     """Merge a duplicate into an existing case; the duplicate's resident then follows the original."""
     if case_id == into_id:
-        raise InvalidInput("不能合并到工单自身", code="merge_into_self")
-    note = _text(note, field="note", label="合并说明", max_len=NOTE_MAX, required=False)
+        raise InvalidInput(_("不能合并到工单自身"), code="merge_into_self")
+    note = _text(note, field="note", label=_("合并说明"), max_len=NOTE_MAX, required=False)
     original = access.case_for(actor, into_id)
     now = clock.now()
 
@@ -735,7 +748,7 @@ def case_merge(*, actor: User, case_id: int, into_id: int, note: str = "") -> Ca
         case.merged_into = original
         case.closed_at = now
 
-    duplicate, _ = _apply(
+    duplicate, _entry = _apply(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.MERGE,
@@ -758,10 +771,10 @@ def case_lookup(*, tracking_no: str, phone_last4: str) -> Case:
     tracking_no = (tracking_no or "").strip().upper()
     phone_last4 = (phone_last4 or "").strip()
     if not re.fullmatch(r"\d{4}", phone_last4) or not re.fullmatch(r"[A-Z0-9]{6,20}", tracking_no):
-        raise InvalidInput("请输入受理编号和联系电话后四位", code="invalid_lookup")
+        raise InvalidInput(_("请输入受理编号和联系电话后四位"), code="invalid_lookup")
     case = Case.objects.filter(tracking_no=tracking_no).first()
     if case is None or not case.contact_phone.endswith(phone_last4):
-        raise NotFound("未找到该编号的诉求，请核对受理编号和电话后四位", code="case_not_found")
+        raise NotFound(_("未找到该编号的诉求，请核对受理编号和电话后四位"), code="case_not_found")
     return case
 
 
@@ -785,8 +798,8 @@ def _close_pause_and_move_deadline(case: Case) -> None:
 @transaction.atomic
 def case_request_info(*, actor: User, case_id: int, note: str) -> Case:
     """The handler needs more from the resident (补充材料); the clock stops until they answer."""
-    note = _text(note, field="note", label="需补充的材料", max_len=NOTE_MAX, min_len=2)
-    case, _ = _apply(
+    note = _text(note, field="note", label=_("需补充的材料"), max_len=NOTE_MAX, min_len=2)
+    case, _entry = _apply(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.REQUEST_INFO,
@@ -799,7 +812,7 @@ def case_request_info(*, actor: User, case_id: int, note: str) -> Case:
 @_with_files
 def case_supply_info(*, actor: User, case_id: int, note: str, photos: Sequence[UploadedFile] = ()) -> Case:
     """The resident (or the handler, for an answer given by phone) supplies it; the clock runs again."""
-    note = _text(note, field="note", label="补充说明", max_len=NOTE_MAX, min_len=2)
+    note = _text(note, field="note", label=_("补充说明"), max_len=NOTE_MAX, min_len=2)
     checked = photos_check(photos)
     case, entry = _apply(
         actor=actor,
@@ -815,8 +828,8 @@ def case_supply_info(*, actor: User, case_id: int, note: str, photos: Sequence[U
 @transaction.atomic
 def case_postpone(*, actor: User, case_id: int, reason: str) -> Case:
     """缓办, approved by the centre: the clock stops, and the case leaves the 结案率 denominator."""
-    reason = _text(reason, field="reason", label="缓办理由", max_len=NOTE_MAX, min_len=2)
-    case, _ = _apply(
+    reason = _text(reason, field="reason", label=_("缓办理由"), max_len=NOTE_MAX, min_len=2)
+    case, _entry = _apply(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.POSTPONE,
@@ -828,8 +841,8 @@ def case_postpone(*, actor: User, case_id: int, reason: str) -> Case:
 
 @transaction.atomic
 def case_resume(*, actor: User, case_id: int, note: str = "") -> Case:
-    note = _text(note, field="note", label="说明", max_len=NOTE_MAX, required=False)
-    case, _ = _apply(
+    note = _text(note, field="note", label=_("说明"), max_len=NOTE_MAX, required=False)
+    case, _entry = _apply(
         actor=actor, case_id=case_id, event=CaseEvent.RESUME, note=note, change=_close_pause_and_move_deadline
     )
     return case
@@ -838,20 +851,20 @@ def case_resume(*, actor: User, case_id: int, note: str = "") -> Case:
 @transaction.atomic
 def case_extension_request(*, actor: User, case_id: int, amount: float, reason: str) -> ExtensionRequest:
     """延期申请 by the handler; the dispatcher approves or rejects it."""
-    reason = _text(reason, field="reason", label="延期理由", max_len=NOTE_MAX, min_len=2)
+    reason = _text(reason, field="reason", label=_("延期理由"), max_len=NOTE_MAX, min_len=2)
     try:
         amount = float(amount)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput("延期时长必须是数字", code="invalid_amount") from exc
+        raise InvalidInput(_("延期时长必须是数字"), code="invalid_amount") from exc
     if not (0 < amount <= 365):
-        raise InvalidInput("延期时长必须大于 0", code="invalid_amount")
+        raise InvalidInput(_("延期时长必须大于 0"), code="invalid_amount")
     holder: dict = {}
 
     def change(case: Case) -> None:
         if case.time_unit == "working_days" and amount != int(amount):
-            raise InvalidInput("按工作日计时的事项，延期须为整数天", code="invalid_amount")
+            raise InvalidInput(_("按工作日计时的事项，延期须为整数天"), code="invalid_amount")
         if ExtensionRequest.objects.filter(case=case, status=ExtensionStatus.PENDING).exists():
-            raise Conflict("已有一条待审批的延期申请", code="extension_pending")
+            raise Conflict(_("已有一条待审批的延期申请"), code="extension_pending")
         holder["request"] = ExtensionRequest.objects.create(
             case=case, amount=amount, reason=reason, requested_by=actor, requested_at=clock.now()
         )
@@ -869,7 +882,7 @@ def case_extension_request(*, actor: User, case_id: int, amount: float, reason: 
 
 @transaction.atomic
 def case_extension_decide(*, actor: User, case_id: int, approve: bool, note: str = "") -> Case:
-    note = _text(note, field="note", label="审批意见", max_len=NOTE_MAX, required=not approve)
+    note = _text(note, field="note", label=_("审批意见"), max_len=NOTE_MAX, required=not approve)
     now = clock.now()
 
     def change(case: Case) -> None:
@@ -879,7 +892,7 @@ def case_extension_decide(*, actor: User, case_id: int, approve: bool, note: str
             .first()
         )
         if request is None:
-            raise Conflict("没有待审批的延期申请", code="no_pending_extension")
+            raise Conflict(_("没有待审批的延期申请"), code="no_pending_extension")
         request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
         request.decided_by, request.decided_at, request.decision_note = actor, now, note
         request.save()
@@ -891,7 +904,7 @@ def case_extension_decide(*, actor: User, case_id: int, approve: bool, note: str
             if case.deadline_at and case.deadline_at > now:
                 case.sla_level = ""  # the tick re-evaluates yellow/red against the new deadline
 
-    case, _ = _apply(
+    case, _entry = _apply(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.EXTENSION_DECIDE,

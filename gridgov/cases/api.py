@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Status, UploadedFile
 from ninja.throttling import AnonRateThrottle
 
@@ -101,11 +102,11 @@ def _lookup(model, pk: int | None, *, code: str, message: str, **filters):
 
 
 def _grid(pk: int | None) -> Region | None:
-    return _lookup(Region, pk, code="invalid_grid", message="所选网格不存在", level=RegionLevel.GRID)
+    return _lookup(Region, pk, code="invalid_grid", message=_("所选网格不存在"), level=RegionLevel.GRID)
 
 
 def _item(pk: int | None) -> MatterItem | None:
-    return _lookup(MatterItem, pk, code="invalid_item", message="所选事项不存在")
+    return _lookup(MatterItem, pk, code="invalid_item", message=_("所选事项不存在"))
 
 
 def _ref(obj) -> dict | None:
@@ -266,14 +267,17 @@ def _page(qs: QuerySet[Case], page: int, page_size: int) -> dict:
 
 def _status_filter(status: str) -> str:
     if status and status not in CaseStatus.values:
-        raise InvalidInput(f"状态无效，可选：{'、'.join(CaseStatus.values)}", code="invalid_status")
+        raise InvalidInput(
+            _("状态无效，可选：%(choices)s") % {"choices": "、".join(CaseStatus.values)},
+            code="invalid_status",
+        )
     return status
 
 
 def _region_path(region_id: int | None) -> str:
     if region_id is None:
         return ""
-    region = _lookup(Region, region_id, code="invalid_grid", message="所选网格或区域不存在")
+    region = _lookup(Region, region_id, code="invalid_grid", message=_("所选网格或区域不存在"))
     return region.path
 
 
@@ -288,7 +292,7 @@ def _files(request: HttpRequest, files: list[UploadedFile] | None) -> list[Uploa
 
 def _submit(request: HttpRequest, payload: CaseSubmitIn, photos: list[UploadedFile], header_key: str | None):
     user = _user(request)
-    category = _lookup(Category, payload.category_id, code="invalid_category", message="所选类别不存在")
+    category = _lookup(Category, payload.category_id, code="invalid_category", message=_("所选类别不存在"))
     item = _item(payload.item_id)
     case, created = actions.case_submit(
         actor=user,
@@ -369,7 +373,7 @@ def case_suggestion(request, case_id: int):
     user = _user(request)
     case = _visible(user, case_id)
     if not access.may_apply(user, case, CaseEvent.DISPATCH):
-        raise PermissionDenied("只有负责该区域的派单员可以查看派单建议", code="forbidden")
+        raise PermissionDenied(_("只有负责该区域的派单员可以查看派单建议"), code="forbidden")
     case = Case.objects.select_related("item__department", "suggested_category").get(pk=case.pk)
     assignee = actions.suggest_assignee(case)
     return {
@@ -396,7 +400,7 @@ def dispatch_queue(
 ):
     user = _user(request)
     if not access.may_dispatch_anywhere(user):
-        raise PermissionDenied("只有派单员可以查看派单队列", code="forbidden")
+        raise PermissionDenied(_("只有派单员可以查看派单队列"), code="forbidden")
     filters = selectors.QueueFilters(
         status=_status_filter(status),
         category=category,
@@ -424,10 +428,10 @@ def case_dispatch(request, case_id: int, payload: DispatchIn):
     user = _user(request)
     _visible(user, case_id)
     worker = _lookup(
-        User, payload.worker_id, code="invalid_worker", message="所选网格员不存在", is_active=True
+        User, payload.worker_id, code="invalid_worker", message=_("所选网格员不存在"), is_active=True
     )
     department = _lookup(
-        Department, payload.department_id, code="invalid_department", message="所选部门不存在"
+        Department, payload.department_id, code="invalid_department", message=_("所选部门不存在")
     )
     case = actions.case_dispatch(
         actor=user,
@@ -524,7 +528,7 @@ def case_merge(request, case_id: int, payload: MergeIn):
     _visible(user, case_id)
     if payload.into_id is None or not access.cases_visible_to(user).filter(pk=payload.into_id).exists():
         raise InvalidInput(
-            "要合并到的工单不存在", code="invalid_merge_target", fields={"into_id": "not_found"}
+            _("要合并到的工单不存在"), code="invalid_merge_target", fields={"into_id": "not_found"}
         )
     case = actions.case_merge(actor=user, case_id=case_id, into_id=payload.into_id, note=payload.note)
     return _detail_out(user, case.pk)

@@ -137,3 +137,33 @@ def test_signed_in_pages_translate_nav_and_choice_labels(client, world):
     assert "Awaiting dispatch" in html
     assert "待派单" not in html
     assert "我的诉求" not in html
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        (
+            {"Accept-Language": "en"},
+            "Invalid contact phone (an 11-digit mobile number, or a landline with area code)",
+        ),
+        ({}, "联系电话格式不正确（手机号11位，或带区号的座机）"),
+    ],
+)
+def test_api_errors_follow_accept_language(client, world, headers, message):
+    """DomainError messages are gettext at raise time: English on request, Chinese by default, same code."""
+    client.force_login(world.resident)
+    body = {"description": "小区门口路灯坏了三天，晚上很黑", "contact_phone": "12345"}
+    response = client.post("/api/cases", body, content_type="application/json", headers=headers)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_phone"
+    assert response.json()["message"] == message
+    assert response.json()["fields"] == {"contact_phone": "invalid"}
+
+
+def test_api_field_labels_in_messages_are_translated(client, world):
+    client.force_login(world.resident)
+    body = {"description": "路灯", "contact_phone": "13812341234"}
+    response = client.post("/api/cases", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["code"] == "too_short"
+    assert response.json()["message"] == "Description must be at least 5 characters"
