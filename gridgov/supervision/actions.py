@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gridgov.cases.actions import NOTE_MAX, _text, apply_event
 from gridgov.cases.models import Case, CaseEvent
@@ -33,14 +34,14 @@ def whistle_blow(
     respond_hours: int = DEFAULT_RESPONSE_HOURS,
 ) -> Whistle:
     """吹哨: call departments in; `lead` 主办, `assists` 协办; each must report within the deadline."""
-    note = _text(note, field="note", label="吹哨事由", max_len=NOTE_MAX, min_len=2)
+    note = _text(note, field="note", label=_("吹哨事由"), max_len=NOTE_MAX, min_len=2)
     if lead is None:
-        raise InvalidInput("请选择主办部门", code="lead_required")
+        raise InvalidInput(_("请选择主办部门"), code="lead_required")
     assist_ids = [d.pk for d in assists]
     if lead.pk in assist_ids or len(set(assist_ids)) != len(assist_ids):
-        raise InvalidInput("主办与协办部门不能重复", code="duplicate_department")
+        raise InvalidInput(_("主办与协办部门不能重复"), code="duplicate_department")
     if not (1 <= int(respond_hours) <= 24 * 30):
-        raise InvalidInput("报到时限应在 1 到 720 个工作小时之间", code="invalid_deadline")
+        raise InvalidInput(_("报到时限应在 1 到 720 个工作小时之间"), code="invalid_deadline")
     now = clock.now()
     holder: dict = {}
 
@@ -78,28 +79,28 @@ REPORT_STAGES = {"acknowledge": "报到", "action": "采取措施", "result": "�
 def whistle_report(*, actor: User, call_id: int, stage: str, text: str = "") -> WhistleCall:
     """报到: a called department acknowledges, then records the action taken, then the result."""
     if stage not in REPORT_STAGES:
-        raise InvalidInput("报到阶段无效", code="invalid_stage")
-    text = _text(text, field="text", label="报到内容", max_len=NOTE_MAX, required=stage != "acknowledge")
+        raise InvalidInput(_("报到阶段无效"), code="invalid_stage")
+    text = _text(text, field="text", label=_("报到内容"), max_len=NOTE_MAX, required=stage != "acknowledge")
     call = WhistleCall.objects.filter(
         pk=call_id, department_id__in=user_roles(actor).department_ids()
     ).first()
     if call is None:
-        raise NotFound("没有找到本部门的吹哨任务", code="call_not_found")
+        raise NotFound(_("没有找到本部门的吹哨任务"), code="call_not_found")
     now = clock.now()
 
     def change(case: Case) -> None:
         locked = WhistleCall.objects.select_for_update().get(pk=call.pk)
         if stage == "acknowledge":
             if locked.acknowledged_at:
-                raise Conflict("本部门已报到", code="already_acknowledged")
+                raise Conflict(_("本部门已报到"), code="already_acknowledged")
             locked.acknowledged_at, locked.acknowledged_by = now, actor
         elif locked.acknowledged_at is None:
-            raise Conflict("请先报到，再记录措施和结果", code="not_acknowledged")
+            raise Conflict(_("请先报到，再记录措施和结果"), code="not_acknowledged")
         elif stage == "action":
             locked.action, locked.acted_at = text, now
         else:
             if locked.resolved_at:
-                raise Conflict("本部门已报结", code="already_resolved")
+                raise Conflict(_("本部门已报结"), code="already_resolved")
             locked.result, locked.resolved_at = text, now
         locked.save()
         holder["call"] = locked
@@ -120,7 +121,7 @@ def whistle_report(*, actor: User, call_id: int, stage: str, text: str = "") -> 
 def lead_must_have_resolved(case: Case) -> None:
     """A whistled case closes only when its lead department has reported its result."""
     if WhistleCall.objects.filter(case=case, role=CallRole.LEAD, resolved_at__isnull=True).exists():
-        raise Conflict("主办部门尚未报结，暂不能办结", code="lead_not_resolved")
+        raise Conflict(_("主办部门尚未报结，暂不能办结"), code="lead_not_resolved")
 
 
 @transaction.atomic
@@ -133,12 +134,12 @@ def supervision_issue(
     public: bool = False,
 ) -> SupervisionOrder:
     """督办 by a leader, with its own deadline; `public` flags it on the board (挂牌督办)."""
-    instructions = _text(instructions, field="instructions", label="督办要求", max_len=NOTE_MAX, min_len=2)
+    instructions = _text(instructions, field="instructions", label=_("督办要求"), max_len=NOTE_MAX, min_len=2)
     now = clock.now()
     if due_at is None or due_at <= now:
-        raise InvalidInput("督办时限必须晚于现在", code="invalid_deadline")
+        raise InvalidInput(_("督办时限必须晚于现在"), code="invalid_deadline")
     if due_at - now > SUPERVISION_HORIZON:
-        raise InvalidInput("督办时限不能超过 5 年", code="invalid_deadline")
+        raise InvalidInput(_("督办时限不能超过 5 年"), code="invalid_deadline")
     holder: dict = {}
 
     def change(case: Case) -> None:
@@ -167,14 +168,14 @@ def supervision_issue(
 @transaction.atomic
 def case_take_ownership(*, actor: User, case_id: int, note: str = "") -> Case:
     """领导包案: the leader becomes the case's owner; it shows on their desk until closed."""
-    note = _text(note, field="note", label="包案说明", max_len=NOTE_MAX, required=False)
+    note = _text(note, field="note", label=_("包案说明"), max_len=NOTE_MAX, required=False)
 
     def change(case: Case) -> None:
         if case.owner_leader_id == actor.pk:
-            raise Conflict("您已包案该工单", code="already_owner")
+            raise Conflict(_("您已包案该工单"), code="already_owner")
         case.owner_leader = actor
 
-    case, _ = apply_event(
+    case, _entry = apply_event(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.TAKE_OWNERSHIP,

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -162,7 +163,7 @@ def _department(pk: int | None, field: str) -> Department | None:
         return None
     department = Department.objects.filter(pk=pk).first()
     if department is None:
-        raise InvalidInput("所选部门不存在", code="invalid_department", fields={field: "not_found"})
+        raise InvalidInput(_("所选部门不存在"), code="invalid_department", fields={field: "not_found"})
     return department
 
 
@@ -221,7 +222,7 @@ def call_out(call: WhistleCall, now: datetime) -> dict:
         "role": call.role,
         "role_label": call.get_role_display(),
         "stage": stage,
-        "stage_label": selectors.CALL_STAGES[stage],
+        "stage_label": str(selectors.CALL_STAGES[stage]),
         "note": call.whistle.note,
         "called_at": call.whistle.created_at,
         "respond_by": call.whistle.respond_by,
@@ -316,7 +317,7 @@ def case_extension_request(request, case_id: int, payload: ExtensionIn):
     user = _user(request)
     _visible(user, case_id)
     if payload.amount is None:
-        raise InvalidInput("请填写延期时长", code="missing_field", fields={"amount": "required"})
+        raise InvalidInput(_("请填写延期时长"), code="missing_field", fields={"amount": "required"})
     extension = case_actions.case_extension_request(
         actor=user, case_id=case_id, amount=payload.amount, reason=payload.reason
     )
@@ -328,7 +329,7 @@ def case_extension_decide(request, case_id: int, payload: ExtensionDecideIn):
     user = _user(request)
     _visible(user, case_id)
     if payload.approve is None:
-        raise InvalidInput("请选择批准或驳回", code="missing_field", fields={"approve": "required"})
+        raise InvalidInput(_("请选择批准或驳回"), code="missing_field", fields={"approve": "required"})
     case_actions.case_extension_decide(
         actor=user, case_id=case_id, approve=payload.approve, note=payload.note
     )
@@ -346,7 +347,9 @@ def case_whistle(request, case_id: int, payload: WhistleIn):
     _visible(user, case_id)
     lead = _department(payload.lead_department_id, "lead_department_id")
     if lead is None:
-        raise InvalidInput("请选择主办部门", code="lead_required", fields={"lead_department_id": "required"})
+        raise InvalidInput(
+            _("请选择主办部门"), code="lead_required", fields={"lead_department_id": "required"}
+        )
     assists = [
         d
         for d in (_department(pk, "assist_department_ids") for pk in payload.assist_department_ids)
@@ -367,7 +370,7 @@ def case_whistle(request, case_id: int, payload: WhistleIn):
 def whistle_calls(request, open_only: bool = False):
     user = _user(request)
     if not user_roles(user).department_ids():
-        raise PermissionDenied("只有部门办理人可以查看吹哨任务", code="forbidden")
+        raise PermissionDenied(_("只有部门办理人可以查看吹哨任务"), code="forbidden")
     calls = selectors.department_calls(user)
     if open_only:
         calls = calls.filter(resolved_at__isnull=True)
@@ -396,7 +399,7 @@ def case_supervise(request, case_id: int, payload: SuperviseIn):
     _visible(user, case_id)
     due_at = payload.due_at
     if due_at is None:
-        raise InvalidInput("请填写督办时限", code="missing_field", fields={"due_at": "required"})
+        raise InvalidInput(_("请填写督办时限"), code="missing_field", fields={"due_at": "required"})
     if timezone.is_naive(due_at):
         due_at = timezone.make_aware(due_at)
     order = actions.supervision_issue(

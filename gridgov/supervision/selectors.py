@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from gridgov.cases.access import cases_visible_to
 from gridgov.cases.models import (
@@ -43,7 +45,7 @@ CLOCKED_STATUSES = (*OPEN_STATUSES, *DONE_STATUSES)
 
 def unit_label(unit: str) -> str:
     try:
-        return UNIT_LABELS[Unit(unit)]
+        return str(UNIT_LABELS[Unit(unit)])
     except ValueError:
         return unit
 
@@ -62,7 +64,7 @@ class SlaView:
 
     @property
     def level_label(self) -> str:
-        return LEVEL_LABELS[self.snapshot.level]
+        return str(LEVEL_LABELS[self.snapshot.level])
 
     @property
     def unit_label(self) -> str:
@@ -72,11 +74,12 @@ class SlaView:
     def time_left_text(self) -> str:
         left = self.snapshot.time_left
         amount = f"{abs(left):.1f}".rstrip("0").rstrip(".")
+        values = {"amount": amount, "unit": self.unit_label}
         if self.snapshot.paused:
-            return f"暂停计时（剩余 {amount} {self.unit_label}）"
+            return _("暂停计时（剩余 %(amount)s %(unit)s）") % values
         if left < 0:
-            return f"已超期 {amount} {self.unit_label}"
-        return f"剩余 {amount} {self.unit_label}"
+            return _("已超期 %(amount)s %(unit)s") % values
+        return _("剩余 %(amount)s %(unit)s") % values
 
 
 def _clock_instant(case: Case, now: datetime) -> datetime | None:
@@ -134,7 +137,7 @@ def may_use_desk(user) -> bool:
 class DeskRow:
     case: Case
     sla: SlaView | None
-    reasons: list[str] = field(default_factory=list)  # why the case is on the desk, in Chinese
+    reasons: list[str] = field(default_factory=list)  # why the case is on the desk, in the request's language
     orders: list[SupervisionOrder] = field(default_factory=list)
     allowed: set[str] = field(default_factory=set)  # events the viewer may apply; filled in by the view
 
@@ -169,21 +172,21 @@ def desk_cases(user, now: datetime) -> list[DeskRow]:
         sla = views[case.pk]
         reasons = []
         if sla is not None and sla.snapshot.level == Level.RED:
-            reasons.append("超期")
+            reasons.append(_("超期"))
         elif sla is not None and sla.snapshot.level == Level.YELLOW:
-            reasons.append("临期")
+            reasons.append(_("临期"))
         if case.escalation_level:
-            reasons.append(f"已提级（{case.escalation_level} 级）")
+            reasons.append(_("已提级（%(level)s 级）") % {"level": case.escalation_level})
         if case.publicly_supervised:
-            reasons.append("挂牌督办")
+            reasons.append(_("挂牌督办"))
         elif case.has_order:
-            reasons.append("督办")
+            reasons.append(_("督办"))
         if case.owner_leader_id == user.pk:
-            reasons.append("我包案")
+            reasons.append(pgettext("desk reason", "我包案"))
         elif case.owner_leader_id:
-            reasons.append("领导包案")
+            reasons.append(pgettext("desk reason", "领导包案"))
         if case.status == CaseStatus.POSTPONED:
-            reasons.append("缓办")
+            reasons.append(_("缓办"))
         rows.append(DeskRow(case=case, sla=sla, reasons=reasons, orders=list(case.supervision_orders.all())))
     level_rank = {Level.RED: 0, Level.YELLOW: 1, Level.GREEN: 2}
     rows.sort(
@@ -208,7 +211,12 @@ def pending_extensions(user) -> QuerySet[ExtensionRequest]:
 # -------------------------------------------------------------------------------------- whistle calls
 
 
-CALL_STAGES = {"called": "待报到", "acknowledged": "已报到", "acting": "已采取措施", "resolved": "已报结"}
+CALL_STAGES = {
+    "called": gettext_lazy("待报到"),
+    "acknowledged": gettext_lazy("已报到"),
+    "acting": gettext_lazy("已采取措施"),
+    "resolved": gettext_lazy("已报结"),
+}
 
 
 def call_stage(call: WhistleCall) -> str:

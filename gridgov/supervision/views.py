@@ -2,7 +2,7 @@
 (/supervision/calls/) and one case's supervision panel (/supervision/cases/<id>/).
 
 As in `gridgov.cases.views`, a page reads through `access`/`selectors` and writes only by calling an
-action. A `DomainError` comes back as the page it was posted from, with the action's Chinese message and
+action. A `DomainError` comes back as the page it was posted from, with the action's message and
 the error's status (400/403/409); the action wrote nothing. A case outside the user's scope is a 404,
 exactly like a missing one. Forms are shown only when `access.may_apply` and `workflow.next_status` say
 the action would be accepted.
@@ -21,6 +21,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.cases import access
@@ -92,7 +94,7 @@ def _local_datetime(value: str, field: str) -> datetime:
         parsed = datetime.fromisoformat((value or "").strip())
     except ValueError:
         raise InvalidInput(
-            "请填写正确的督办时限", code="invalid_deadline", fields={field: "invalid"}
+            _("请填写正确的督办时限"), code="invalid_deadline", fields={field: "invalid"}
         ) from None
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
@@ -104,7 +106,9 @@ def _department(value: str) -> Department:
         Department.objects.filter(pk=value).first() if value.isdecimal() and len(value) <= 18 else None
     )
     if department is None:
-        raise InvalidInput("请选择部门", code="invalid_department", fields={"lead_department_id": "required"})
+        raise InvalidInput(
+            _("请选择部门"), code="invalid_department", fields={"lead_department_id": "required"}
+        )
     return department
 
 
@@ -152,7 +156,7 @@ def _calls_context(request: HttpRequest) -> dict:
                 "call": call,
                 "stage": stage,
                 "late": selectors.call_is_late(call, now),
-                "stage_label": selectors.CALL_STAGES[stage],
+                "stage_label": str(selectors.CALL_STAGES[stage]),
             }
         )
     return {"rows": rows, "now": now}
@@ -164,6 +168,14 @@ def calls(request: HttpRequest) -> HttpResponse:
     if not user_roles(signed_in_user(request)).department_ids():
         raise DjangoPermissionDenied
     return render(request, "supervision/calls.html", _calls_context(request))
+
+
+# The flash after each stage of 报到 (`actions.REPORT_STAGES`), with the case's tracking number.
+REPORTED = {
+    "acknowledge": gettext_lazy("已报到：%(no)s"),
+    "action": gettext_lazy("已采取措施：%(no)s"),
+    "result": gettext_lazy("已报结：%(no)s"),
+}
 
 
 @login_required
@@ -183,7 +195,7 @@ def call_report(request: HttpRequest, call_id: int) -> HttpResponse:
         context = _calls_context(request)
         context.update(error=exc.message, error_call=call_id)
         return render(request, "supervision/calls.html", context, status=exc.status)
-    messages.success(request, f"已{actions.REPORT_STAGES[stage]}：{call.case.tracking_no}")
+    messages.success(request, REPORTED[stage] % {"no": call.case.tracking_no})
     return redirect(_next_url(request, reverse("supervision:calls")))
 
 
@@ -199,7 +211,7 @@ def _panel_context(request: HttpRequest, case: Case) -> dict:
     for whistle in panel.whistles:
         for call in whistle.calls.all():
             call.stage = selectors.call_stage(call)
-            call.stage_label = selectors.CALL_STAGES[call.stage]
+            call.stage_label = str(selectors.CALL_STAGES[call.stage])
             call.late = selectors.call_is_late(call, now)
             if call.department_id in my_departments and call.resolved_at is None:
                 my_calls.append(call)
@@ -228,42 +240,42 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def _apply_request_info(request, case):
     case_actions.case_request_info(actor=request.user, case_id=case.pk, note=request.POST.get("note", ""))
-    return "已要求补充材料，暂停计时"
+    return _("已要求补充材料，暂停计时")
 
 
 def _apply_supply_info(request, case):
     case_actions.case_supply_info(actor=request.user, case_id=case.pk, note=request.POST.get("note", ""))
-    return "已补充材料，恢复计时"
+    return _("已补充材料，恢复计时")
 
 
 def _apply_postpone(request, case):
     case_actions.case_postpone(actor=request.user, case_id=case.pk, reason=request.POST.get("reason", ""))
-    return "已批准缓办，暂停计时"
+    return _("已批准缓办，暂停计时")
 
 
 def _apply_resume(request, case):
     case_actions.case_resume(actor=request.user, case_id=case.pk, note=request.POST.get("note", ""))
-    return "已恢复办理"
+    return _("已恢复办理")
 
 
 def _apply_extension(request, case):
     amount = (request.POST.get("amount") or "").strip()
     if not amount:
-        raise InvalidInput("请填写延期时长", code="missing_field", fields={"amount": "required"})
+        raise InvalidInput(_("请填写延期时长"), code="missing_field", fields={"amount": "required"})
     case_actions.case_extension_request(
         actor=request.user, case_id=case.pk, amount=amount, reason=request.POST.get("reason", "")
     )
-    return "已提交延期申请"
+    return _("已提交延期申请")
 
 
 def _apply_extension_decide(request, case):
     decision = request.POST.get("decision", "")
     if decision not in ("approve", "reject"):
-        raise InvalidInput("请选择批准或驳回", code="missing_field", fields={"decision": "required"})
+        raise InvalidInput(_("请选择批准或驳回"), code="missing_field", fields={"decision": "required"})
     case_actions.case_extension_decide(
         actor=request.user, case_id=case.pk, approve=decision == "approve", note=request.POST.get("note", "")
     )
-    return "已批准延期" if decision == "approve" else "已驳回延期申请"
+    return _("已批准延期") if decision == "approve" else _("已驳回延期申请")
 
 
 def _apply_whistle(request, case):
@@ -274,7 +286,7 @@ def _apply_whistle(request, case):
     try:
         hours = int(request.POST.get("respond_hours") or actions.DEFAULT_RESPONSE_HOURS)
     except ValueError:
-        raise InvalidInput("报到时限应为整数小时", code="invalid_deadline") from None
+        raise InvalidInput(_("报到时限应为整数小时"), code="invalid_deadline") from None
     actions.whistle_blow(
         actor=request.user,
         case_id=case.pk,
@@ -283,7 +295,7 @@ def _apply_whistle(request, case):
         note=request.POST.get("note", ""),
         respond_hours=hours,
     )
-    return "已吹哨，相关部门须在时限内报到"
+    return _("已吹哨，相关部门须在时限内报到")
 
 
 def _apply_supervise(request, case):
@@ -295,19 +307,19 @@ def _apply_supervise(request, case):
         due_at=due_at,
         public=request.POST.get("public") in ("on", "1", "true"),
     )
-    return "已督办"
+    return _("已督办")
 
 
 def _apply_own(request, case):
     actions.case_take_ownership(actor=request.user, case_id=case.pk, note=request.POST.get("note", ""))
-    return "已包案"
+    return _("已包案")
 
 
 def _apply_escalate(request, case):
     case_actions.case_escalate(
         actor=request.user, case_id=case.pk, reason="manual", note=request.POST.get("note", "")
     )
-    return "已提级办理"
+    return _("已提级办理")
 
 
 CASE_ACTIONS: dict[str, Callable[[HttpRequest, Case], str]] = {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gridgov.core.errors import InvalidInput, NotFound
 from gridgov.workcal.holidays import read_year
@@ -42,7 +43,9 @@ def calendar_load_year(year: int, *, actor=None) -> LoadResult:
     try:
         shipped = read_year(year)
     except FileNotFoundError as exc:
-        raise NotFound(f"没有 {year} 年的节假日数据", code="calendar_year_missing") from exc
+        raise NotFound(
+            _("没有 %(year)s 年的节假日数据") % {"year": year}, code="calendar_year_missing"
+        ) from exc
     existing = {row.date: row for row in CalendarDay.objects.select_for_update().filter(date__year=year)}
     created = updated = kept = 0
     listed: set[date] = set()
@@ -70,7 +73,7 @@ def calendar_load_year(year: int, *, actor=None) -> LoadResult:
             row.save()
             updated += 1
     stale = [row.pk for day, row in existing.items() if day not in listed and row.source == DaySource.SHIPPED]
-    deleted, _ = CalendarDay.objects.filter(pk__in=stale).delete()
+    deleted, _count = CalendarDay.objects.filter(pk__in=stale).delete()
     kept += sum(1 for day, row in existing.items() if day not in listed and row.source == DaySource.ADMIN)
     result = LoadResult(year, shipped.provisional, created, updated, deleted, kept)
     logger.info("calendar_load_year %s by %s: %s", year, _actor_id(actor), result)
@@ -81,7 +84,7 @@ def calendar_load_year(year: int, *, actor=None) -> LoadResult:
 def calendar_day_set(*, actor, day: date, is_workday: bool, name: str = "", note: str = "") -> CalendarDay:
     """Create or change the override for `day`. An admin's entry counts as confirmed (not provisional)."""
     if len(name) > 40:
-        raise InvalidInput("名称不能超过 40 个字", code="calendar_name_too_long")
+        raise InvalidInput(_("名称不能超过 40 个字"), code="calendar_name_too_long")
     row = CalendarDay.objects.select_for_update().filter(date=day).first()
     if row is None:
         row = CalendarDay(date=day)
@@ -102,7 +105,7 @@ def calendar_day_set(*, actor, day: date, is_workday: bool, name: str = "", note
 @transaction.atomic
 def calendar_day_clear(*, actor, day: date) -> None:
     """Remove the override for `day`, so it follows the default week again."""
-    deleted, _ = CalendarDay.objects.filter(date=day).delete()
+    deleted, _count = CalendarDay.objects.filter(date=day).delete()
     if not deleted:
-        raise NotFound(f"{day} 没有单独设置", code="calendar_day_missing")
+        raise NotFound(_("%(day)s 没有单独设置") % {"day": day}, code="calendar_day_missing")
     logger.info("calendar_day_clear %s by %s", day, _actor_id(actor))

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # A deadline computation never needs to look further than this; a calendar that has no working day
@@ -33,7 +35,11 @@ class Unit(enum.StrEnum):
     CALENDAR_HOURS = "calendar_hours"
 
 
-UNIT_LABELS = {Unit.WORKING_HOURS: "工作小时", Unit.WORKING_DAYS: "工作日", Unit.CALENDAR_HOURS: "自然小时"}
+UNIT_LABELS = {
+    Unit.WORKING_HOURS: gettext_lazy("工作小时"),
+    Unit.WORKING_DAYS: gettext_lazy("工作日"),
+    Unit.CALENDAR_HOURS: gettext_lazy("自然小时"),
+}
 
 
 @dataclass(frozen=True)

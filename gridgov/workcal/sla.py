@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from django.utils.translation import gettext_lazy
+
 from gridgov.workcal.calendar import Unit, WorkCalendar, require_aware
 
 
@@ -42,7 +44,11 @@ class Level(enum.StrEnum):
     RED = "red"  # 超期
 
 
-LEVEL_LABELS = {Level.GREEN: "正常", Level.YELLOW: "临期", Level.RED: "超期"}
+LEVEL_LABELS = {
+    Level.GREEN: gettext_lazy("正常"),
+    Level.YELLOW: gettext_lazy("临期"),
+    Level.RED: gettext_lazy("超期"),
+}
 
 DEFAULT_YELLOW_SHARE = 0.75
 
