@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridgov.board.redaction import redact_text
 from gridgov.cases.models import AssigneeKind, Case, CaseStatus, Rating, RatingScore
@@ -84,21 +85,21 @@ def board_filters(*, township: str = "", village: str = "", category: str = "") 
     if township:
         town = regions.get(township)
         if town is None or town.level != RegionLevel.TOWNSHIP:
-            raise NotFound("未找到该乡镇/街道", code="region_not_found")
+            raise NotFound(_("未找到该乡镇/街道"), code="region_not_found")
     if village:
         vil = regions.get(village)
         if vil is None or vil.level != RegionLevel.VILLAGE:
-            raise NotFound("未找到该村/社区", code="region_not_found")
+            raise NotFound(_("未找到该村/社区"), code="region_not_found")
         if town is not None and vil.parent_id != town.pk:
-            raise NotFound("该村/社区不属于所选乡镇/街道", code="region_not_found")
+            raise NotFound(_("该村/社区不属于所选乡镇/街道"), code="region_not_found")
         town = vil.parent
     if category:
         # isdecimal, not isdigit ("²" is a digit int() refuses), and short enough to be an id.
         if not category.isdecimal() or len(category) > 18:
-            raise InvalidInput("类别参数无效", code="invalid_category")
+            raise InvalidInput(_("类别参数无效"), code="invalid_category")
         cat = Category.objects.filter(pk=int(category)).first()
         if cat is None:
-            raise NotFound("未找到该类别", code="category_not_found")
+            raise NotFound(_("未找到该类别"), code="category_not_found")
     return BoardFilters(township=town, village=vil, category=cat)
 
 

@@ -7,6 +7,7 @@ import logging
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -89,13 +90,13 @@ def build_api() -> NinjaAPI:
             {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", ""))} for e in exc.errors
         ]
         return api.create_response(
-            request, error_body("invalid_input", "请求数据不符合要求", errors=details), status=400
+            request, error_body("invalid_input", _("请求数据不符合要求"), errors=details), status=400
         )
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request, exc):
         return api.create_response(
-            request, error_body("not_authenticated", "请先登录或提供有效的接口令牌"), status=401
+            request, error_body("not_authenticated", _("请先登录或提供有效的接口令牌")), status=401
         )
 
     @api.exception_handler(HttpError)
@@ -110,7 +111,7 @@ def build_api() -> NinjaAPI:
             404: "not_found",
             405: "method_not_allowed",
         }
-        message = "请求体不是有效的 JSON" if exc.status_code == 400 else str(exc)
+        message = _("请求体不是有效的 JSON") if exc.status_code == 400 else str(exc)
         return api.create_response(
             request, error_body(code.get(exc.status_code, "error"), message), status=exc.status_code
         )
@@ -121,13 +122,15 @@ def build_api() -> NinjaAPI:
     def malformed_request(request, exc: Exception):
         # Django answers these with 400 on pages; inside Ninja they would reach the catch-all below.
         # A multipart body without a boundary, too many fields, a body over the size limit…
-        return api.create_response(request, error_body("invalid_input", "请求体格式不正确或过大"), status=400)
+        return api.create_response(
+            request, error_body("invalid_input", _("请求体格式不正确或过大")), status=400
+        )
 
     @api.exception_handler(Exception)
     def unexpected(request, exc: Exception):
         log.exception("unhandled API error")
         return api.create_response(
-            request, error_body("server_error", "服务器内部错误，请稍后重试"), status=500
+            request, error_body("server_error", _("服务器内部错误，请稍后重试")), status=500
         )
 
     from gridgov.board.api import router as board_router

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from gridgov.core.errors import InvalidInput
 
@@ -27,17 +28,21 @@ def photos_check(photos: Iterable[UploadedFile] = ()) -> list[CheckedPhoto]:
 
     photos = list(photos or [])
     if len(photos) > settings.GRIDGOV_MAX_PHOTOS:
-        raise InvalidInput(f"最多上传 {settings.GRIDGOV_MAX_PHOTOS} 张照片", code="too_many_photos")
+        raise InvalidInput(
+            _("最多上传 %(n)s 张照片") % {"n": settings.GRIDGOV_MAX_PHOTOS}, code="too_many_photos"
+        )
     checked = []
     limit_mb = settings.GRIDGOV_MAX_PHOTO_BYTES // (1024 * 1024)
     for photo in photos:
-        name = getattr(photo, "name", "照片")
+        name = getattr(photo, "name", None) or _("照片")
         size = photo.size
         assert size is not None  # Django sets the size of every uploaded file
         if size > settings.GRIDGOV_MAX_PHOTO_BYTES:
-            raise InvalidInput(f"照片 {name} 超过 {limit_mb}MB", code="photo_too_large")
+            raise InvalidInput(
+                _("照片 %(name)s 超过 %(mb)sMB") % {"name": name, "mb": limit_mb}, code="photo_too_large"
+            )
         if size == 0:
-            raise InvalidInput(f"照片 {name} 是空文件", code="photo_not_image")
+            raise InvalidInput(_("照片 %(name)s 是空文件") % {"name": name}, code="photo_not_image")
         photo.seek(0)
         try:
             with Image.open(photo) as image:
@@ -50,9 +55,14 @@ def photos_check(photos: Iterable[UploadedFile] = ()) -> list[CheckedPhoto]:
             ValueError,
             Image.DecompressionBombError,
         ) as exc:
-            raise InvalidInput(f"文件 {name} 不是有效的图片", code="photo_not_image") from exc
+            raise InvalidInput(
+                _("文件 %(name)s 不是有效的图片") % {"name": name}, code="photo_not_image"
+            ) from exc
         if fmt not in ALLOWED_FORMATS:
-            raise InvalidInput(f"文件 {name} 的格式不支持（仅限 JPG/PNG/WEBP/GIF）", code="photo_not_image")
+            raise InvalidInput(
+                _("文件 %(name)s 的格式不支持（仅限 JPG/PNG/WEBP/GIF）") % {"name": name},
+                code="photo_not_image",
+            )
         photo.seek(0)
         digest = hashlib.sha256()
         for chunk in photo.chunks():

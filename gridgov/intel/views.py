@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.cases.access import cases_visible_to
@@ -55,5 +56,5 @@ def alert_acknowledge(request, alert_id: int):
         Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
             acknowledged_by=request.user, acknowledged_at=clock.now()
         )
-        messages.success(request, "已确认该预警")
+        messages.success(request, _("已确认该预警"))
     return redirect("intel-alerts")

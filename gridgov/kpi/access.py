@@ -5,6 +5,8 @@ Every KPI page, the JSON twin and the Excel export go through `kpi_region_for`.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from gridgov.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from gridgov.people.models import Role
 from gridgov.people.selectors import user_roles
@@ -34,14 +36,14 @@ def kpi_region_for(user, code: str | None) -> tuple[Region, list[Region]]:
     same answer as an unknown code, so a street leader cannot probe another street's codes.
     """
     if user is None or not user.is_authenticated:
-        raise NotAuthenticated("请先登录", code="not_authenticated")
+        raise NotAuthenticated(_("请先登录"), code="not_authenticated")
     scope = kpi_scope(user)
     if not scope:
-        raise PermissionDenied("只有领导、派单员和管理员可以查看指标", code="forbidden")
+        raise PermissionDenied(_("只有领导、派单员和管理员可以查看指标"), code="forbidden")
     code = (code or "").strip()
     if not code:
         return scope[0], scope
     region = Region.objects.filter(code=code).defer("boundary").first()
     if region is None or not in_scope(scope, region):
-        raise NotFound("未找到该区域，或不在您的管辖范围内", code="region_not_found")
+        raise NotFound(_("未找到该区域，或不在您的管辖范围内"), code="region_not_found")
     return region, scope

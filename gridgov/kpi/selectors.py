@@ -35,6 +35,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, StrIndex, Substr
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.cases.models import (
     CLOCK_STATUSES,
@@ -81,9 +84,14 @@ def _parse_date(value: str, label: str) -> date:
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{label}格式应为 YYYY-MM-DD（如 2025-01-31）", code="invalid_date") from None
+        raise InvalidInput(
+            _("%(label)s格式应为 YYYY-MM-DD（如 2025-01-31）") % {"label": label}, code="invalid_date"
+        ) from None
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise InvalidInput(f"{label}超出范围（{MIN_YEAR}–{MAX_YEAR} 年）", code="invalid_date")
+        raise InvalidInput(
+            _("%(label)s超出范围（%(min)s–%(max)s 年）") % {"label": label, "min": MIN_YEAR, "max": MAX_YEAR},
+            code="invalid_date",
+        )
     return parsed
 
 
@@ -91,10 +99,10 @@ def period_from(start: str | None = "", end: str | None = "") -> Period:
     """Parse YYYY-MM-DD parameters; default is this year up to today."""
     today = timezone.localdate(clock.now())
     start, end = (start or "").strip(), (end or "").strip()
-    start_day = _parse_date(start, "开始日期") if start else date(today.year, 1, 1)
-    end_day = _parse_date(end, "结束日期") if end else max(today, start_day)
+    start_day = _parse_date(start, _("开始日期")) if start else date(today.year, 1, 1)
+    end_day = _parse_date(end, _("结束日期")) if end else max(today, start_day)
     if end_day < start_day:
-        raise InvalidInput("结束日期不能早于开始日期", code="invalid_period")
+        raise InvalidInput(_("结束日期不能早于开始日期"), code="invalid_period")
     return Period(start_day, end_day)
 
 
@@ -171,38 +179,48 @@ def _percent(numerator: int, denominator: int) -> float | None:
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
-    unit: str = ""  # "%" or "小时" for display and the Excel header
+    title: Promise  # gettext_lazy: read through `label` in the request's language
+    unit_title: Promise | str = ""  # "%" or 小时 for display and the Excel header
+
+    @property
+    def label(self) -> str:
+        return str(self.title)
+
+    @property
+    def unit(self) -> str:
+        return str(self.unit_title)
 
     def value(self, measures: Measures):
         return getattr(measures, self.key)
 
 
+HOURS = gettext_lazy("小时")
+
 # The order of the table, the JSON keys and the Excel columns.
 COLUMNS = (
-    Column("received", "受理数"),
-    Column("cancelled", "撤销数"),
-    Column("completed", "办结数"),
-    Column("completion_rate", "办结率", "%"),
-    Column("rated", "评价数"),
-    Column("satisfied", "满意数"),
-    Column("satisfaction_rate", "满意率", "%"),
-    Column("rework", "返工次数"),
-    Column("handling_hours", "平均办理时长", "小时"),
-    Column("on_time", "按期办结数"),
-    Column("on_time_rate", "按期办结率", "%"),
-    Column("overdue", "超期数"),
-    Column("overdue_open", "在办超期数"),
-    Column("due", "应结案数"),
-    Column("postponed", "缓办数"),
-    Column("closed_due", "结案数"),
-    Column("closure_rate", "结案率", "%"),
-    Column("resolutions", "办结次数"),
-    Column("rework_rate", "返工率", "%"),
-    Column("dispatches", "派遣次数"),
-    Column("returns", "退单次数"),
-    Column("dispatch_accuracy", "准确派遣率", "%"),
-    Column("response_hours", "平均响应时长", "小时"),
+    Column("received", gettext_lazy("受理数")),
+    Column("cancelled", gettext_lazy("撤销数")),
+    Column("completed", gettext_lazy("办结数")),
+    Column("completion_rate", gettext_lazy("办结率"), "%"),
+    Column("rated", gettext_lazy("评价数")),
+    Column("satisfied", gettext_lazy("满意数")),
+    Column("satisfaction_rate", gettext_lazy("满意率"), "%"),
+    Column("rework", gettext_lazy("返工次数")),
+    Column("handling_hours", gettext_lazy("平均办理时长"), HOURS),
+    Column("on_time", gettext_lazy("按期办结数")),
+    Column("on_time_rate", gettext_lazy("按期办结率"), "%"),
+    Column("overdue", gettext_lazy("超期数")),
+    Column("overdue_open", gettext_lazy("在办超期数")),
+    Column("due", gettext_lazy("应结案数")),
+    Column("postponed", gettext_lazy("缓办数")),
+    Column("closed_due", gettext_lazy("结案数")),
+    Column("closure_rate", gettext_lazy("结案率"), "%"),
+    Column("resolutions", gettext_lazy("办结次数")),
+    Column("rework_rate", gettext_lazy("返工率"), "%"),
+    Column("dispatches", gettext_lazy("派遣次数")),
+    Column("returns", gettext_lazy("退单次数")),
+    Column("dispatch_accuracy", gettext_lazy("准确派遣率"), "%"),
+    Column("response_hours", gettext_lazy("平均响应时长"), HOURS),
 )
 
 
@@ -366,13 +384,13 @@ class WhistleMeasures:
 
 
 WHISTLE_COLUMNS = (
-    Column("calls", "被吹哨次数"),
-    Column("leads", "主办次数"),
-    Column("acknowledged", "已报到"),
-    Column("response_hours", "平均报到时长", "小时"),
-    Column("no_shows", "未按时报到"),
-    Column("no_show_rate", "未按时报到率", "%"),
-    Column("results", "已报结"),
+    Column("calls", gettext_lazy("被吹哨次数")),
+    Column("leads", gettext_lazy("主办次数")),
+    Column("acknowledged", gettext_lazy("已报到")),
+    Column("response_hours", gettext_lazy("平均报到时长"), HOURS),
+    Column("no_shows", gettext_lazy("未按时报到")),
+    Column("no_show_rate", gettext_lazy("未按时报到率"), "%"),
+    Column("results", gettext_lazy("已报结")),
 )
 
 
@@ -449,8 +467,8 @@ class KpiReport:
         return sum((r.measures for r in self.by_department), WhistleMeasures())
 
 
-UNLOCATED = "未定位网格"
-UNCATEGORISED = "未分类"
+UNLOCATED = gettext_lazy("未定位网格")
+UNCATEGORISED = gettext_lazy("未分类")
 
 
 def _child_code(parent: Region):
@@ -475,7 +493,7 @@ def _by_region(region: Region, period: Period, now: datetime) -> list[Row]:
     }
     rows = [Row(child.name, grouped.pop(child.code, Measures()), child.code) for child in children]
     if grouped.get(""):
-        rows.append(Row(UNLOCATED, grouped.pop("")))
+        rows.append(Row(str(UNLOCATED), grouped.pop("")))
     return rows
 
 
@@ -485,10 +503,12 @@ def _by_category(region: Region, period: Period, now: datetime) -> list[Row]:
         .values("category_id", "category__name")
         .annotate(**_aggregates(period, now))
     )
-    grouped = [(row["category_id"], row["category__name"] or UNCATEGORISED, _measures(row)) for row in rows]
+    grouped = [
+        (row["category_id"], row["category__name"] or str(UNCATEGORISED), _measures(row)) for row in rows
+    ]
     # Largest first; cases not yet categorised (never dispatched) last.
     grouped.sort(key=lambda item: (item[0] is None, -item[2].received, item[1]))
-    return [Row(name, measures) for _, name, measures in grouped]
+    return [Row(name, measures) for _id, name, measures in grouped]
 
 
 def kpi_report(region: Region, period: Period, *, scope: list[Region] | None = None) -> KpiReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from gridgov.core.errors import NotFound
 from gridgov.notify.models import Notification
@@ -18,7 +19,7 @@ def notifications_visible_to(user) -> QuerySet[Notification]:
 def notification_for(user, notification_id: int) -> Notification:
     notification = notifications_visible_to(user).filter(pk=notification_id).first()
     if notification is None:
-        raise NotFound("消息不存在", code="notification_not_found")
+        raise NotFound(_("消息不存在"), code="notification_not_found")
     return notification
 
 

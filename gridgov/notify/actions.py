@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from gridgov.core import clock
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -110,13 +111,13 @@ def notifications_create(
 
 def _create(recipient: User, *, kind, title, body, case, dedupe_key, link, endpoints) -> Notification:
     if not KIND_RE.match(kind or "") or len(kind) > 40:
-        raise InvalidInput("消息类型格式不正确", code="invalid_notification_kind")
+        raise InvalidInput(_("消息类型格式不正确"), code="invalid_notification_kind")
     dedupe_key = (dedupe_key or "").strip()
     if not dedupe_key or len(dedupe_key) > DEDUPE_KEY_MAX:
-        raise InvalidInput("消息去重键不能为空，且不超过 150 个字符", code="invalid_dedupe_key")
+        raise InvalidInput(_("消息去重键不能为空，且不超过 150 个字符"), code="invalid_dedupe_key")
     title = (title or "").strip()
     if not title:
-        raise InvalidInput("消息标题不能为空", code="invalid_notification_title")
+        raise InvalidInput(_("消息标题不能为空"), code="invalid_notification_title")
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1] + "…"
     now = clock.now()
@@ -320,12 +321,12 @@ def deliveries_release(*, ids: list[int], worker: str) -> int:
 def delivery_retry(*, actor: User, delivery_id: int) -> Delivery:
     """Put a dead (or failing) delivery back in the queue with a fresh set of attempts."""
     if not access.may_manage_deliveries(actor):
-        raise NotFound("投递记录不存在", code="delivery_not_found")
+        raise NotFound(_("投递记录不存在"), code="delivery_not_found")
     delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
     if delivery is None:
-        raise NotFound("投递记录不存在", code="delivery_not_found")
+        raise NotFound(_("投递记录不存在"), code="delivery_not_found")
     if delivery.status not in (DeliveryStatus.DEAD, DeliveryStatus.FAILED):
-        raise Conflict("只有发送失败的投递可以重试", code="delivery_not_retryable")
+        raise Conflict(_("只有发送失败的投递可以重试"), code="delivery_not_retryable")
     delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     delivery.next_attempt_at = clock.now()
@@ -340,7 +341,7 @@ def delivery_retry(*, actor: User, delivery_id: int) -> Delivery:
 
 def webhook_endpoint_save(*, actor: User, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     if not access.may_manage_deliveries(actor):
-        raise PermissionDenied("只有管理员可以配置推送接口", code="forbidden")
+        raise PermissionDenied(_("只有管理员可以配置推送接口"), code="forbidden")
     webhook_endpoint_check(endpoint)
     endpoint.save()
     log.info("webhook endpoint %s (%s) saved by %s", endpoint.pk, endpoint.url, actor.pk)
@@ -350,12 +351,14 @@ def webhook_endpoint_save(*, actor: User, endpoint: WebhookEndpoint) -> WebhookE
 def webhook_endpoint_check(endpoint: WebhookEndpoint) -> None:
     """Validation shared by the action and the admin form (which shows it beside the field)."""
     if not endpoint.url.startswith(("https://", "http://")):
-        raise InvalidInput("推送地址须以 http:// 或 https:// 开头", code="invalid_webhook_url")
+        raise InvalidInput(_("推送地址须以 http:// 或 https:// 开头"), code="invalid_webhook_url")
     if len(endpoint.secret or "") < 16:
-        raise InvalidInput("签名密钥至少 16 个字符", code="weak_webhook_secret")
+        raise InvalidInput(_("签名密钥至少 16 个字符"), code="weak_webhook_secret")
     kinds = endpoint.kinds or []
     if not isinstance(kinds, list) or not all(isinstance(k, str) and KIND_RE.match(k) for k in kinds):
-        raise InvalidInput('消息类型须为类型代码的列表，如 ["case.dispatched"]', code="invalid_webhook_kinds")
+        raise InvalidInput(
+            _('消息类型须为类型代码的列表，如 ["case.dispatched"]'), code="invalid_webhook_kinds"
+        )
 
 
 # ---------------------------------------------------------------- ticks

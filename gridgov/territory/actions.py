@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gridgov.core.errors import InvalidInput
 from gridgov.territory.models import LEVEL_DEPTH, Region, RegionLevel
@@ -32,9 +33,11 @@ def _check_boundary(boundary: dict | None) -> None:
     try:
         geometry = shape(boundary)
     except Exception as exc:  # shapely raises several types for malformed GeoJSON
-        raise InvalidInput(f"边界不是有效的 GeoJSON 多边形：{exc}", code="invalid_boundary") from exc
+        raise InvalidInput(
+            _("边界不是有效的 GeoJSON 多边形：%(error)s") % {"error": exc}, code="invalid_boundary"
+        ) from exc
     if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.is_valid or geometry.is_empty:
-        raise InvalidInput("边界必须是有效的多边形", code="invalid_boundary")
+        raise InvalidInput(_("边界必须是有效的多边形"), code="invalid_boundary")
 
 
 @transaction.atomic
@@ -43,9 +46,11 @@ def region_create(
 ) -> Region:
     expected = _CHILD_LEVEL[parent.level if parent else None]
     if level != expected:
-        raise InvalidInput(f"{name}: 层级应为 {expected}", code="invalid_level")
+        raise InvalidInput(
+            _("%(name)s: 层级应为 %(level)s") % {"name": name, "level": expected}, code="invalid_level"
+        )
     if not code.isdigit():
-        raise InvalidInput("区划代码只能是数字", code="invalid_code")
+        raise InvalidInput(_("区划代码只能是数字"), code="invalid_code")
     _check_boundary(boundary)
     lon, lat = _centre(boundary)
     path = (parent.path if parent else "/") + code + "/"
