@@ -200,3 +200,41 @@ def test_saved_model_round_trips_stopwords_and_head_block(tmp_path):
     )
     assert not (old_dir / "stopwords.txt").exists() and not (old_dir / "vocab_head.txt").exists()
     assert classifier.Model.load(old_dir).suggest(text).top[0][0] == "LIGHT"
+
+
+def test_nbsvm_ratios_are_folded_into_the_coefficients():
+    # The default model is a one-vs-rest NB-SVM whose log-count ratios live inside `coef`, so the
+    # hand-rolled inference (vector @ coef) must equal scaling the features by r and applying
+    # each class's binary SVM. The plain multiclass SVM stays available with nb_svm=False.
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.svm import LinearSVC
+
+    records = TOY * 3
+    model, _ = classifier.fit(records)
+    assert model.meta["params"]["nb_svm"] is True
+    rows = [model.vector(t) for t, _ in records]
+    n = model.coef.shape[0]
+    X = sp.csr_matrix(
+        (
+            np.concatenate([v for _, v in rows]),
+            np.concatenate([i for i, _ in rows]),
+            np.cumsum([0] + [len(i) for i, _ in rows]),
+        ),
+        shape=(len(rows), n),
+    )
+    y = np.array([model.labels.index(lab) for _, lab in records])
+    text = "我家门口的路灯坏了不亮"
+    idx, val = model.vector(text)
+    x = np.zeros(n)
+    x[idx] = val
+    present = (X > 0).toarray()
+    for k in range(len(model.labels)):
+        p = 1.0 + present[y == k].sum(axis=0)
+        q = 1.0 + present[y != k].sum(axis=0)
+        r = np.log(p / p.sum()) - np.log(q / q.sum())
+        svm = LinearSVC(C=1.0, class_weight="balanced", random_state=0).fit(X @ sp.diags(r), y == k)
+        expected = (x * r) @ svm.coef_.ravel() + svm.intercept_[0]
+        assert abs(model.decision(text)[k] - expected) < 1e-3
+    plain, _ = classifier.fit(records, TrainParams(nb_svm=False))
+    assert plain.suggest(text).top[0][0] == model.suggest(text).top[0][0] == "LIGHT"
