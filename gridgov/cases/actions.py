@@ -552,6 +552,116 @@ def case_dispatch(
     return case
 
 
+# A batch holds every row lock until it commits; 100 rows keep that short and the error list readable.
+BATCH_MAX = 100
+
+
+def cases_dispatch_batch(
+    *,
+    actor: User,
+    case_ids: list[int],
+    item: MatterItem | None,
+    to_worker: User | None = None,
+    to_department: Department | None = None,
+    to_grid_workers: bool = False,
+    note: str = "",
+) -> list[Case]:
+    """批量派单: `case_dispatch` for each case, all or nothing.
+
+    Every case is tried, so the dispatcher sees all the rows that failed at once; if any failed, the
+    whole batch rolls back and one `Conflict("batch_failed")` names them (`fields["rows"]` maps each
+    tracking number to its message). `to_grid_workers` sends each case to the worker of its own grid.
+    A case outside the actor's scope is reported by its id, not its tracking number, like a missing one.
+    """
+    if not access.may_dispatch_anywhere(actor):
+        raise PermissionDenied(_("只有派单员可以批量派单"), code="forbidden")
+    ids = list(dict.fromkeys(case_ids))
+    if not ids:
+        raise InvalidInput(_("请至少选择一件工单"), code="no_cases", fields={"case_ids": "required"})
+    if len(ids) > BATCH_MAX:
+        raise InvalidInput(
+            _("一次最多批量派单 %(max)d 件，现选了 %(n)d 件，请分批派单") % {"max": BATCH_MAX, "n": len(ids)},
+            code="batch_too_large",
+            fields={"case_ids": "too_many"},
+        )
+    if [to_worker is not None, to_department is not None, to_grid_workers].count(True) != 1:
+        raise InvalidInput(
+            _("请选择一名网格员、一个部门或“各自网格的网格员”（三选一）"), code="invalid_assignee"
+        )
+    if item is None or not item.active:
+        raise InvalidInput(_("请选择事项清单中的事项"), code="invalid_item", fields={"item": "invalid"})
+    note = _text(note, field="note", label=_("派单说明"), max_len=NOTE_MAX, required=False)
+
+    errors: dict[str, str] = {}
+    dispatched: list[Case] = []
+    with transaction.atomic():
+        visible = set(access.cases_visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+        # Lock the whole batch up front in id order: two batches sharing cases then queue instead of
+        # deadlocking, and the grids read here cannot move before their case is dispatched.
+        rows = {
+            pk: (tracking_no, grid_id, grid_name)
+            for pk, tracking_no, grid_id, grid_name in Case.objects.select_for_update(of=("self",))
+            .filter(pk__in=visible)
+            .order_by("pk")
+            .values_list("pk", "tracking_no", "grid_id", "grid__name")
+        }
+        grid_workers = (
+            _grid_workers({grid_id for _no, grid_id, _name in rows.values()}) if to_grid_workers else {}
+        )
+        for case_id in ids:
+            if case_id not in rows:
+                errors[f"#{case_id}"] = _("工单不存在")
+                continue
+            tracking_no, grid_id, grid_name = rows[case_id]
+            try:
+                worker = to_worker
+                if to_grid_workers:
+                    worker = _grid_worker_of(grid_workers, grid_id, grid_name)
+                dispatched.append(
+                    case_dispatch(
+                        actor=actor,
+                        case_id=case_id,
+                        item=item,
+                        to_worker=worker,
+                        to_department=to_department,
+                        note=note,
+                    )
+                )
+            except DomainError as exc:  # its savepoint is rolled back; keep going to report every row
+                errors[tracking_no] = exc.message
+        if errors:
+            listed = "；".join(f"{no}：{message}" for no, message in errors.items())
+            raise Conflict(
+                _("批量派单未执行，%(n)d 件工单不能派单：%(rows)s") % {"n": len(errors), "rows": listed},
+                code="batch_failed",
+                fields={"rows": errors},
+            )
+    return dispatched
+
+
+def _grid_workers(grid_ids: set[int | None]) -> dict[int, User]:
+    """The worker of each grid (the first assigned, as `suggest_assignee` picks)."""
+    workers: dict[int, User] = {}
+    assignments = (
+        RoleAssignment.objects.filter(role=Role.GRID_WORKER, region_id__in=[g for g in grid_ids if g])
+        .select_related("user")
+        .order_by("pk")
+    )
+    for assignment in assignments:
+        if assignment.region_id is not None:
+            workers.setdefault(assignment.region_id, assignment.user)
+    return workers
+
+
+def _grid_worker_of(workers: dict[int, User], grid_id: int | None, grid_name: str | None) -> User:
+    if grid_id is None:
+        raise InvalidInput(_("工单尚未定位到网格，不能派给网格的网格员"), code="no_grid")
+    worker = workers.get(grid_id)
+    if worker is None:
+        raise InvalidInput(_("网格“%(grid)s”没有网格员") % {"grid": grid_name}, code="no_grid_worker")
+    return worker
+
+
 def _suggested_for(case_id: int) -> dict:
     row = (
         Case.objects.filter(pk=case_id)

@@ -28,6 +28,8 @@ from gridgov.cases.models import (
     TimelineEntry,
 )
 from gridgov.cases.schemas import (
+    BatchDispatchIn,
+    BatchDispatchOut,
     CaseOut,
     CasePage,
     CaseSubmitIn,
@@ -443,6 +445,31 @@ def case_dispatch(request, case_id: int, payload: DispatchIn):
         note=payload.note,
     )
     return _detail_out(user, case.pk)
+
+
+@router.post(
+    "/dispatch/batch", response={200: BatchDispatchOut, **ERRORS}, summary="批量派单（全部成功或全部不变）"
+)
+def dispatch_batch(request, payload: BatchDispatchIn):
+    user = _user(request)
+    if not access.may_dispatch_anywhere(user):
+        raise PermissionDenied(_("只有派单员可以批量派单"), code="forbidden")
+    worker = _lookup(
+        User, payload.worker_id, code="invalid_worker", message=_("所选网格员不存在"), is_active=True
+    )
+    department = _lookup(
+        Department, payload.department_id, code="invalid_department", message=_("所选部门不存在")
+    )
+    cases = actions.cases_dispatch_batch(
+        actor=user,
+        case_ids=payload.case_ids,
+        item=_item(payload.item_id),
+        to_worker=worker,
+        to_department=department,
+        to_grid_workers=payload.to_grid_workers,
+        note=payload.note,
+    )
+    return {"count": len(cases), "cases": [_case_ref(case) for case in cases]}
 
 
 @router.post("/cases/{case_id}/accept", response={200: CaseOut, **ERRORS}, summary="接单")

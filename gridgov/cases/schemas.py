@@ -9,6 +9,7 @@ they are (the contact phone is masked for leaders, the public view hides names).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
@@ -17,7 +18,9 @@ from pydantic import Field
 class ErrorOut(Schema):
     code: str = Field(description="稳定的错误代码，如 case_not_found、invalid_phone、invalid_transition")
     message: str = Field(description="给用户看的中文说明")
-    fields: dict[str, str] | None = None
+    fields: dict[str, str | dict[str, str]] | None = Field(
+        None, description="出错的字段；批量派单失败时 rows 为 {受理编号: 原因}"
+    )
 
 
 # ---- inputs ----
@@ -44,6 +47,19 @@ class DispatchIn(Schema):
     worker_id: int | None = Field(None, description="派给网格员（与 department_id 二选一）")
     department_id: int | None = Field(None, description="派给职能部门（与 worker_id 二选一）")
     grid_id: int | None = Field(None, description="改派到的网格（可选）")
+    note: str = ""
+
+
+class BatchDispatchIn(Schema):
+    case_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        default_factory=list, description="要派单的工单 id，一次最多 100 件；全部成功或全部不变"
+    )
+    item_id: int | None = None
+    worker_id: int | None = Field(
+        None, description="都派给这名网格员（与 department_id、to_grid_workers 三选一）"
+    )
+    department_id: int | None = Field(None, description="都派给这个部门")
+    to_grid_workers: bool = Field(False, description="每件派给其所在网格的网格员")
     note: str = ""
 
 
@@ -90,6 +106,11 @@ class CaseRef(Schema):
     tracking_no: str
     status: str
     status_label: str
+
+
+class BatchDispatchOut(Schema):
+    count: int
+    cases: list[CaseRef]
 
 
 class AttachmentOut(Schema):

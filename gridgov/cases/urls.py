@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("track/", views.track, name="track"),
     path("console/", views.console, name="console"),
     path("console/phone/", views.console_phone, name="console_phone"),
+    path("console/dispatch-batch/", views.console_dispatch_batch, name="console_batch"),
     path("console/cases/<int:case_id>/", views.console_panel, name="console_panel"),
     path("console/cases/<int:case_id>/suggest/", views.console_suggest, name="console_suggest"),
     path("cases/<int:case_id>/", views.case_detail, name="detail"),

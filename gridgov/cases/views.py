@@ -8,16 +8,18 @@ the user may not see is a plain 404, exactly like a case that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gridgov.cases import access, actions, selectors
 from gridgov.cases.forms import (
+    BatchDispatchForm,
     CancelForm,
     CaseReportForm,
     DispatchForm,
@@ -282,17 +285,87 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The console shows the queue a page at a time; the dispatcher ticks rows on a page for 批量派单.
+QUEUE_PAGE_SIZE = 50
+
+
+def _console_context(
+    request: HttpRequest,
+    params: QueryDict,
+    *,
+    batch_form: BatchDispatchForm | None = None,
+    row_errors: dict | None = None,
+    selected: Iterable[int] = (),
+) -> dict:
+    """The queue page picked by `params` (the filters and `page`), and the batch bar."""
+    filter_form = QueueFilterForm(params or None)
+    paginator = Paginator(selectors.dispatcher_queue(request.user, filter_form.filters()), QUEUE_PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    cases = list(page.object_list)
+    row_errors = row_errors or {}
+    for case in cases:
+        case.batch_error = row_errors.get(case.tracking_no, "")  # type: ignore[attr-defined]
+    return {
+        "filter_form": filter_form,
+        "cases": cases,
+        "page_obj": page,
+        "queue_params": params,
+        # Where the batch form returns to: this very page of the queue with its filters.
+        "queue_url": reverse("cases:console") + (f"?{params.urlencode()}" if params else ""),
+        "statuses": CaseStatus,
+        "batch_form": batch_form or BatchDispatchForm(dispatcher=signed_in_user(request)),
+        "row_errors": row_errors,
+        "selected": set(selected),
+    }
+
+
 @login_required
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
     if not access.may_dispatch_anywhere(request.user):
         raise DjangoPermissionDenied
-    filter_form = QueueFilterForm(request.GET or None)
-    cases = list(selectors.dispatcher_queue(request.user, filter_form.filters())[:200])
-    context = {"filter_form": filter_form, "cases": cases, "statuses": CaseStatus}
     if _is_htmx(request) and request.headers.get("HX-Target") == "queue":
-        return render(request, "cases/_queue.html", context)
-    return render(request, "cases/console.html", context)
+        return render(request, "cases/_queue.html", _console_context(request, request.GET))
+    return render(request, "cases/console.html", _console_context(request, request.GET))
+
+
+@login_required
+@require_POST
+def console_dispatch_batch(request: HttpRequest) -> HttpResponse:
+    """批量派单: all ticked rows or none; a refusal shows the same queue page with each failing row."""
+    if not access.may_dispatch_anywhere(request.user):
+        raise DjangoPermissionDenied
+    user = signed_in_user(request)
+    form = BatchDispatchForm(request.POST, dispatcher=user)
+    back = _next_url(request) or reverse("cases:console")
+    params = QueryDict(urlsplit(back).query)
+    row_errors: dict = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            done = actions.cases_dispatch_batch(
+                actor=user, case_ids=data["case_ids"], item=data["item"], note=data["note"], **form.assignee()
+            )
+        except DomainError as exc:
+            row_errors = exc.fields.get("rows") or {}
+            if row_errors:
+                form.add_error(None, _("批量派单未执行，所选工单均未改动。以下工单不能派单："))
+                status = exc.status
+            else:
+                status = _form_error(form, exc)
+        else:
+            messages.success(request, _("已批量派单 %(n)d 件") % {"n": len(done)})
+            return redirect(back)
+    else:
+        status = 400
+    context = _console_context(
+        request,
+        params,
+        batch_form=form,
+        row_errors=row_errors,
+        selected=form.cleaned_data.get("case_ids") or [],
+    )
+    return render(request, "cases/console.html", context, status=status)
 
 
 # ── one case ────────────────────────────────────────────────────────────────────────────────────────

@@ -42,6 +42,10 @@
       var box = input.closest(".assignee");
       if (box) box.dataset.kind = input.value;
     }
+    // Console queue: the header box ticks or clears every row of the page for 批量派单.
+    if (input.dataset.checkAll !== undefined) {
+      document.querySelectorAll("#queue input[name=case_ids]").forEach(function (box) { box.checked = input.checked; });
+    }
   });
 
   // On a phone the console's panel sits under the queue: bring it into view when a case is opened.
