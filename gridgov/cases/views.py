@@ -179,6 +179,18 @@ def grids_geojson(request: HttpRequest) -> JsonResponse:
 # ── 点单: resident report, patrol, phone entry ──────────────────────────────────────────────────────
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """A submission sent by offline-queue.js (`fetch`), which wants a JSON answer instead of a page."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _form_json(form, status: int) -> JsonResponse:
+    """The refusal of a fetch submission: the first message to show, and every field's messages."""
+    errors = {field: [str(m) for m in msgs] for field, msgs in form.errors.items()}
+    first = next((msgs[0] for msgs in errors.values() if msgs), "") or _("提交的内容有误，请检查后重新提交")
+    return JsonResponse({"ok": False, "message": first, "errors": errors}, status=status)
+
+
 def _case_form(request: HttpRequest, *, channel: str, template: str) -> HttpResponse:
     user = signed_in_user(request)  # every caller is @login_required
     status = 200
@@ -187,7 +199,7 @@ def _case_form(request: HttpRequest, *, channel: str, template: str) -> HttpResp
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case, _created = actions.case_submit(
+                case, created = actions.case_submit(
                     actor=user,
                     channel=channel,
                     description=data["description"],
@@ -204,11 +216,20 @@ def _case_form(request: HttpRequest, *, channel: str, template: str) -> HttpResp
                 status = _form_error(form, exc)
             else:
                 if channel == Channel.WEB:
-                    return redirect("cases:received", case_id=case.pk)
-                messages.success(request, _("已受理，受理编号 %(no)s") % {"no": case.tracking_no})
-                return redirect("cases:detail", case_id=case.pk)
+                    target = reverse("cases:received", kwargs={"case_id": case.pk})
+                else:
+                    messages.success(request, _("已受理，受理编号 %(no)s") % {"no": case.tracking_no})
+                    target = reverse("cases:detail", kwargs={"case_id": case.pk})
+                if _wants_json(request):
+                    return JsonResponse(
+                        {"ok": True, "tracking_no": case.tracking_no, "url": target},
+                        status=201 if created else 200,
+                    )
+                return redirect(target)
         else:
             status = 400
+        if _wants_json(request):
+            return _form_json(form, status)
     else:
         form = CaseReportForm(
             initial={
