@@ -13,6 +13,7 @@ from gridgov.territory.models import RegionLevel
 
 
 def _region_q(regions) -> Q:
+    """Queryset form of `region_covers`."""
     q = Q(pk__in=[])
     for region in regions:
         if region.level == RegionLevel.COUNTY:
@@ -53,15 +54,17 @@ def case_for(user, case_id: int, *, queryset: QuerySet[Case] | None = None) -> C
     return case
 
 
-def _is_dispatcher_for(user, case: Case) -> bool:
-    if user.is_superuser:
+def region_covers(region, case: Case) -> bool:
+    """Whether a role scoped to `region` reaches this case: its subtree, plus unlocated cases for the
+    county. The queryset form of the same rule is `_region_q`."""
+    if region.level == RegionLevel.COUNTY and case.grid_id is None:
         return True
-    for region in user_roles(user).regions(Role.DISPATCHER, Role.ADMIN):
-        if region.level == RegionLevel.COUNTY and case.grid_id is None:
-            return True
-        if case.region_path.startswith(region.path):
-            return True
-    return False
+    return bool(case.region_path) and case.region_path.startswith(region.path)
+
+
+def _is_dispatcher_for(user, case: Case) -> bool:
+    regions = user_roles(user).regions(Role.DISPATCHER, Role.ADMIN)
+    return user.is_superuser or any(region_covers(region, case) for region in regions)
 
 
 def _is_assignee(user, case: Case) -> bool:
@@ -82,12 +85,8 @@ SYSTEM_EVENTS = {CaseEvent.SLA_YELLOW, CaseEvent.SLA_RED, CaseEvent.ESCALATE, Ca
 
 
 def _is_leader_for(user, case: Case) -> bool:
-    for region in user_roles(user).regions(Role.LEADER):
-        if region.level == RegionLevel.COUNTY and case.grid_id is None:
-            return True
-        if case.region_path.startswith(region.path):
-            return True
-    return user.is_superuser
+    regions = user_roles(user).regions(Role.LEADER)
+    return user.is_superuser or any(region_covers(region, case) for region in regions)
 
 
 def _is_whistled_department(user, case: Case) -> bool:

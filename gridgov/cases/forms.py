@@ -96,10 +96,11 @@ class CaseReportForm(PageForm):
         self.fields["lat"].error_messages["invalid"] = _("位置坐标无效，请在地图上重新选择")
 
 
-class DispatchForm(PageForm):
-    """派单: a catalogue item, and a grid worker or a department."""
+class _AssigneeForm(PageForm):
+    """What every dispatch form asks: a catalogue item, and a grid worker or a department.
 
-    KIND_CHOICES = [("worker", _("网格员")), ("department", _("部门"))]
+    The worker list is narrowed to the dispatcher's regions when the form is built.
+    """
 
     item = ItemChoiceField(
         MatterItem.objects.filter(active=True).select_related("category"),
@@ -110,21 +111,31 @@ class DispatchForm(PageForm):
             "invalid_choice": _("请选择事项清单中的事项"),
         },
     )
+    worker = WorkerChoiceField(
+        User.objects.none(), required=False, label=_("网格员"), empty_label=_("请选择网格员")
+    )
+    department = forms.ModelChoiceField(
+        Department.objects.all(), required=False, label=_("部门"), empty_label=_("请选择部门")
+    )
+
+    def __init__(self, *args, dispatcher: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        worker = self.fields["worker"]
+        assert isinstance(worker, forms.ModelChoiceField)
+        worker.queryset = workers_for(dispatcher)
+
+
+class DispatchForm(_AssigneeForm):
+    """派单: a catalogue item, and a grid worker or a department."""
+
+    KIND_CHOICES = [("worker", _("网格员")), ("department", _("部门"))]
+
     assignee_kind = forms.ChoiceField(
         choices=KIND_CHOICES,
         widget=forms.RadioSelect,
         initial="worker",
         label=_("派给"),
         error_messages={"required": _("请选择派给网格员还是部门")},
-    )
-    worker = WorkerChoiceField(
-        User.objects.none(), required=False, label=_("网格员"), empty_label=_("请选择网格员")
-    )
-    department = forms.ModelChoiceField(
-        Department.objects.all(),
-        required=False,
-        label=_("部门"),
-        empty_label=_("请选择部门"),
     )
     grid = GridChoiceField(
         grids_qs(), required=False, label=_("改派网格（可选）"), empty_label=_("按位置（不改）")
@@ -134,12 +145,12 @@ class DispatchForm(PageForm):
         label=_("派单说明"),
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
     )
+    field_order = ["item", "assignee_kind", "worker", "department", "grid", "note"]
 
     def __init__(self, *args, dispatcher: User | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        worker, grid = self.fields["worker"], self.fields["grid"]
-        assert isinstance(worker, forms.ModelChoiceField) and isinstance(grid, forms.ModelChoiceField)
-        worker.queryset = workers_for(dispatcher)
+        super().__init__(*args, dispatcher=dispatcher, **kwargs)
+        grid = self.fields["grid"]
+        assert isinstance(grid, forms.ModelChoiceField)
         grid.queryset = grids_qs()
 
     def assignee(self) -> dict:
@@ -162,7 +173,7 @@ class CaseIdsField(forms.Field):
             raise forms.ValidationError(_("所选工单无效"), code="invalid") from exc
 
 
-class BatchDispatchForm(PageForm):
+class BatchDispatchForm(_AssigneeForm):
     """批量派单 from the console: the ticked rows, one item, and one assignee for all of them."""
 
     KIND_CHOICES = [
@@ -172,15 +183,6 @@ class BatchDispatchForm(PageForm):
     ]
 
     case_ids = CaseIdsField(required=False)
-    item = ItemChoiceField(
-        MatterItem.objects.filter(active=True).select_related("category"),
-        label=_("事项"),
-        empty_label=_("请选择事项"),
-        error_messages={
-            "required": _("请选择事项清单中的事项"),
-            "invalid_choice": _("请选择事项清单中的事项"),
-        },
-    )
     assignee_kind = forms.ChoiceField(
         choices=KIND_CHOICES,
         widget=forms.RadioSelect,
@@ -188,23 +190,15 @@ class BatchDispatchForm(PageForm):
         label=_("派给"),
         error_messages={"required": _("请选择派给谁")},
     )
-    worker = WorkerChoiceField(
-        User.objects.none(), required=False, label=_("网格员"), empty_label=_("请选择网格员")
-    )
-    department = forms.ModelChoiceField(
-        Department.objects.all(), required=False, label=_("部门"), empty_label=_("请选择部门")
-    )
     note = forms.CharField(
         required=False, label=_("派单说明"), widget=forms.TextInput(attrs={"maxlength": 2000})
     )
+    field_order = ["case_ids", "item", "assignee_kind", "worker", "department", "note"]
 
     def __init__(self, *args, dispatcher: User | None = None, **kwargs):
         # Its own ids: the console's case panel holds a dispatch form with the same field names.
         kwargs.setdefault("auto_id", "batch-%s")
-        super().__init__(*args, **kwargs)
-        worker = self.fields["worker"]
-        assert isinstance(worker, forms.ModelChoiceField)
-        worker.queryset = workers_for(dispatcher)
+        super().__init__(*args, dispatcher=dispatcher, **kwargs)
 
     def assignee(self) -> dict:
         """The keyword arguments of cases_dispatch_batch naming the assignee the dispatcher chose."""

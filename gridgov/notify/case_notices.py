@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.cases.access import region_covers
 from gridgov.cases.models import AssigneeKind, Case, CaseEvent, RatingScore, TimelineEntry
 from gridgov.notify.actions import notifications_create
 from gridgov.people.models import Role, RoleAssignment, User
@@ -61,9 +62,7 @@ def dispatchers_for(case: Case) -> list[User]:
     for assignment in assignments.order_by("user_id"):
         region = assignment.region
         assert region is not None  # a dispatcher's role is scoped to a region (region_role_has_region)
-        if case.grid_id is None and region.level == RegionLevel.COUNTY:
-            found.append(assignment.user)
-        elif case.region_path and case.region_path.startswith(region.path):
+        if region_covers(region, case):
             found.append(assignment.user)
     return found
 
