@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import InvalidInput
+from gridgov.core.errors import Conflict, InvalidInput
 from gridgov.territory.models import LEVEL_DEPTH, Region, RegionLevel
 
 _CHILD_LEVEL: dict[str | None, str] = {
@@ -49,8 +49,12 @@ def region_create(
         raise InvalidInput(
             _("%(name)s: 层级应为 %(level)s") % {"name": name, "level": expected}, code="invalid_level"
         )
-    if not code.isdigit():
-        raise InvalidInput(_("区划代码只能是数字"), code="invalid_code")
+    # ASCII digits only: "²".isdigit() is true, and the code becomes part of every materialised path.
+    if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 15):
+        raise InvalidInput(_("区划代码只能是 2 到 15 位数字"), code="invalid_code")
+    name = _name(name)
+    if Region.objects.filter(code=code).exists():
+        raise Conflict(_("区划代码 %(code)s 已存在") % {"code": code}, code="code_taken")
     _check_boundary(boundary)
     lon, lat = _centre(boundary)
     path = (parent.path if parent else "/") + code + "/"
@@ -66,3 +70,27 @@ def region_create(
         centre_lon=lon,
         centre_lat=lat,
     )
+
+
+def _name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput(_("名称须为 1 到 100 个字"), code="invalid_name")
+    return name
+
+
+@transaction.atomic
+def region_update(*, region: Region, name: str, kind: str = "", boundary: dict | None = None) -> Region:
+    """Rename a region or redraw its boundary. Code, level and parent are fixed once created: the
+    materialised paths of the subtree and of every case below it depend on them."""
+    from gridgov.territory.selectors import grid_reset_index
+
+    _check_boundary(boundary)
+    locked = Region.objects.select_for_update().get(pk=region.pk)
+    locked.name = _name(name)
+    locked.kind = kind
+    locked.boundary = boundary
+    locked.centre_lon, locked.centre_lat = _centre(boundary)
+    locked.save(update_fields=["name", "kind", "boundary", "centre_lon", "centre_lat"])
+    transaction.on_commit(grid_reset_index)
+    return locked

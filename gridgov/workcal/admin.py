@@ -21,9 +21,11 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in selectors.calendar_years()]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
-        return queryset
+        value = self.value() or ""
+        # ASCII four-digit years only: "²".isdigit() is true and year 99999 is out of date's range.
+        if len(value) == 4 and value.isascii() and value.isdigit():
+            return queryset.filter(date__year=int(value))
+        return queryset.none() if value else queryset
 
 
 @admin.register(CalendarDay)

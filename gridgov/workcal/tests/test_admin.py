@@ -49,3 +49,10 @@ def test_confirming_and_deleting_in_bulk(admin_client):
 
     admin_client.post(CHANGELIST, {"action": "delete_selected_days", "_selected_action": provisional[:2]})
     assert CalendarDay.objects.filter(date__year=2027).count() == len(provisional) - 2
+
+
+@pytest.mark.django_db
+def test_year_filter_ignores_values_that_are_not_a_year(admin_client):
+    for year in ("²⁰²⁶", "99999", "abc"):
+        response = admin_client.get("/admin/workcal/calendarday/", {"year": year})
+        assert response.status_code in (200, 302)
