@@ -30,12 +30,19 @@ from gridgov.cases.models import (
     TimelineEntry,
 )
 from gridgov.cases.sla import case_clock
-from gridgov.cases.workflow import next_status
+from gridgov.cases.workflow import CASE_WORKFLOW
 from gridgov.catalog.models import Category, MatterItem, ResponsibleLevel
 from gridgov.core import clock
 from gridgov.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from gridgov.core.text import is_bad_text, refuse_bad_text
-from gridgov.core.uploads import CheckedPhoto, photos_check
+from gridgov.core.fields import clean_phone, clean_text
+from gridgov.core.uploads import (
+    CheckedPhoto,
+    delete_on_rollback,
+    files_committed,
+    forget_new_files,
+    photos_check,
+    with_files,
+)
 from gridgov.people.models import Department, Role, RoleAssignment, User
 from gridgov.people.selectors import user_roles
 from gridgov.territory.models import Region, RegionLevel
@@ -49,66 +56,14 @@ TITLE_MAX = 100
 NOTE_MAX = 2000
 # Below this the typed address only hints; the dispatcher places the case (measured in docs/intel.md).
 ADDRESS_CONFIDENCE = 0.8
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 
-# Hooks other modules register to react to committed case events (notifications, escalation).
-# Each is called inside the event's transaction with (case, entry) so an outbox row commits with it.
-event_hooks: list[Callable[[Case, TimelineEntry], None]] = []
+# Hooks other modules register to react to case events (notifications, escalation): the workflow's own
+# list, kept under this name for the apps that register here. Each runs inside the event's transaction.
+event_hooks = CASE_WORKFLOW.hooks
 # Checks another domain adds before a case may be resolved (e.g. the lead department of a whistle must
 # have reported its result). Each raises a DomainError to refuse.
 resolve_guards: list[Callable[[Case], None]] = []
-
-
-def _actor_label(actor: User | None) -> str:
-    if actor is None:
-        return "系统"
-    roles = user_roles(actor)
-    role_names = dict(Role.choices)
-    shown = [str(role_names[r]) for r in roles.names if r != Role.RESIDENT]
-    prefix = "、".join(shown) if shown else "居民"
-    return f"{prefix} {actor}"
-
-
-def _text(
-    value: str | None, *, field: str, label: str, max_len: int, min_len: int = 0, required: bool = True
-) -> str:
-    value = (value or "").strip()
-    if is_bad_text(value):  # the API and pages refuse these first; this covers CLI, imports, the shell
-        raise refuse_bad_text(field)
-    if required and not value:
-        raise InvalidInput(
-            _("请填写%(label)s") % {"label": label}, code="missing_field", fields={field: "required"}
-        )
-    if value and len(value) < min_len:
-        raise InvalidInput(
-            _("%(label)s至少 %(min)d 个字") % {"label": label, "min": min_len},
-            code="too_short",
-            fields={field: "too_short"},
-        )
-    if len(value) > max_len:
-        raise InvalidInput(
-            _("%(label)s不能超过 %(max)d 个字（现为 %(len)d 个）")
-            % {"label": label, "max": max_len, "len": len(value)},
-            code="too_long",
-            fields={field: "too_long"},
-        )
-    return value
-
-
-def _phone(value: str | None) -> str:
-    phone = re.sub(r"\s", "", value or "")
-    if re.fullmatch(r"1[\d-]{10,12}", phone):
-        phone = phone.replace("-", "")  # 138-1234-5678 is a mobile number written with dashes
-    if not phone:
-        raise InvalidInput(_("请填写联系电话"), code="missing_field", fields={"contact_phone": "required"})
-    if not PHONE_RE.match(phone):
-        raise InvalidInput(
-            _("联系电话格式不正确（手机号11位，或带区号的座机）"),
-            code="invalid_phone",
-            fields={"contact_phone": "invalid"},
-        )
-    return phone
 
 
 def _new_tracking_no() -> str:
@@ -136,39 +91,11 @@ def _store_photos(
         # If the transaction rolls back, the file must not linger without a row.
         name = attachment.file.name or ""
         storage = attachment.file.storage
-        _delete_on_rollback(storage, name)
+        delete_on_rollback(storage, name)
         attachment.save()
 
 
-def _delete_on_rollback(storage, name: str) -> None:
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return
-    # Django has no on_rollback hook; remember files and remove them if the outer block fails.
-    pending = connection.__dict__.setdefault("_gridgov_new_files", [])
-    pending.append((storage, name))
-
-
-def _record(
-    case: Case, *, event: str, actor: User | None, from_status: str, note: str = "", data: dict | None = None
-) -> TimelineEntry:
-    entry = TimelineEntry.objects.create(
-        case=case,
-        event=event,
-        actor=actor,
-        actor_label=_actor_label(actor),
-        from_status=from_status,
-        to_status=case.status,
-        note=note,
-        data=data or {},
-        created_at=clock.now(),
-    )
-    for hook in event_hooks:
-        hook(case, entry)
-    return entry
-
-
-def _apply(
+def apply_event(
     *,
     actor: User | None,
     case_id: int,
@@ -177,35 +104,11 @@ def _apply(
     data: dict | None = None,
     change: Callable[[Case], None] | None = None,
 ) -> tuple[Case, TimelineEntry]:
-    """The one gateway: lock, check scope and permission, look the move up, write status and timeline.
+    """The one gateway for case events (see `gridgov.core.workflow.Workflow.apply`).
 
-    `actor=None` is the system (the worker's ticks); it may apply only the system events.
+    `actor=None` is the system (the worker's ticks, auto-dispatch); it may apply only the system events.
     """
-    if actor is None:
-        if event not in access.SYSTEM_EVENTS:
-            raise PermissionDenied(_("系统不能执行此操作"), code="forbidden")
-    else:
-        # Scope first, on the unlocked row, so an outsider learns nothing (404 like a missing case).
-        access.case_for(actor, case_id)
-    case = Case.objects.select_for_update().get(pk=case_id)
-    # State before permission: whoever may see the case learns "it is already accepted" (409), which is
-    # what two handlers racing for the same case need to hear.
-    to_status = next_status(case.status, event)
-    if to_status is None:
-        raise Conflict(
-            _("工单当前状态为「%(status)s」，不能%(event)s")
-            % {"status": case.get_status_display(), "event": CaseEvent(event).label},
-            code="invalid_transition",
-        )
-    if actor is not None and not access.may_apply(actor, case, event):
-        raise PermissionDenied(_("您无权对该工单执行此操作"), code="forbidden")
-    from_status = case.status
-    case.status = to_status
-    if change is not None:
-        change(case)
-    case.save()
-    entry = _record(case, event=event, actor=actor, from_status=from_status, note=note, data=data)
-    return case, entry
+    return CASE_WORKFLOW.apply(actor=actor, pk=case_id, event=event, note=note, data=data, change=change)
 
 
 def _suggest(title: str, description: str) -> dict:
@@ -268,19 +171,21 @@ def case_submit(
         if existing is not None:
             return _same_submitter(existing, actor), False
 
-    description = _text(
+    description = clean_text(
         description,
         field="description",
         label=_("问题描述"),
         max_len=DESCRIPTION_MAX,
         min_len=DESCRIPTION_MIN,
     )
-    title = _text(title, field="title", label=_("标题"), max_len=TITLE_MAX, required=False) or _title_from(
-        description
+    title = clean_text(
+        title, field="title", label=_("标题"), max_len=TITLE_MAX, required=False
+    ) or _title_from(description)
+    contact_name = clean_text(
+        contact_name, field="contact_name", label=_("联系人"), max_len=50, required=False
     )
-    contact_name = _text(contact_name, field="contact_name", label=_("联系人"), max_len=50, required=False)
-    phone = _phone(contact_phone)
-    address = _text(address, field="address", label=_("地址"), max_len=200, required=False)
+    phone = clean_phone(contact_phone)
+    address = clean_text(address, field="address", label=_("地址"), max_len=200, required=False)
     if item is not None:
         if not item.active:
             raise InvalidInput(_("该事项已停用"), code="invalid_item")
@@ -334,16 +239,16 @@ def case_submit(
                 located_by=located_by,
             )
     except IntegrityError:
-        _forget_new_files()
+        forget_new_files()
         if key:
             existing = Case.objects.filter(idempotency_key=key).first()
             if existing is not None:
                 return _same_submitter(existing, actor), False
         raise
     except BaseException:
-        _forget_new_files()
+        forget_new_files()
         raise
-    _files_committed()
+    files_committed()
     case = _auto_dispatch(case)
     return case, True
 
@@ -440,48 +345,15 @@ def _create_case(
         case.tracking_no = _new_tracking_no()
         if not Case.objects.filter(tracking_no=case.tracking_no).exists():
             break
-    case.save()
-    entry = _record(
+    entry = CASE_WORKFLOW.create(
         case,
         event=CaseEvent.SUBMIT,
         actor=actor,
-        from_status="",
         note=f"渠道：{Channel(channel).label}",
         data={"channel": channel, "located_by": located_by},
     )
     _store_photos(case, entry, photos, AttachmentKind.REPORT, actor)
     return case
-
-
-def _forget_new_files() -> None:
-    connection = transaction.get_connection()
-    for storage, name in connection.__dict__.pop("_gridgov_new_files", []):
-        try:
-            storage.delete(name)
-        except OSError:
-            log.warning("could not remove orphan upload %s", name)
-
-
-def _files_committed() -> None:
-    transaction.get_connection().__dict__.pop("_gridgov_new_files", None)
-
-
-def _with_files(fn):
-    """Run an action that may store photos so that files of a failed transaction are removed."""
-
-    def wrapper(*args, **kwargs):
-        try:
-            with transaction.atomic():
-                result = fn(*args, **kwargs)
-        except BaseException:
-            _forget_new_files()
-            raise
-        _files_committed()
-        return result
-
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return wrapper
 
 
 @transaction.atomic
@@ -500,7 +372,7 @@ def case_dispatch(
         raise InvalidInput(_("请选择一名网格员或一个部门（二选一）"), code="invalid_assignee")
     if item is None or not item.active:
         raise InvalidInput(_("请选择事项清单中的事项"), code="invalid_item")
-    note = _text(note, field="note", label=_("派单说明"), max_len=NOTE_MAX, required=False)
+    note = clean_text(note, field="note", label=_("派单说明"), max_len=NOTE_MAX, required=False)
     if grid is not None and grid.level != RegionLevel.GRID:
         raise InvalidInput(_("请选择一个网格"), code="invalid_grid")
     if to_worker is not None:
@@ -533,7 +405,7 @@ def case_dispatch(
         case.deadline_at = deadline_for(item, now)
 
     assignee = str(to_worker) if to_worker else str(to_department)
-    case, _entry = _apply(
+    case, _entry = apply_event(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.DISPATCH,
@@ -590,7 +462,7 @@ def cases_dispatch_batch(
         )
     if item is None or not item.active:
         raise InvalidInput(_("请选择事项清单中的事项"), code="invalid_item", fields={"item": "invalid"})
-    note = _text(note, field="note", label=_("派单说明"), max_len=NOTE_MAX, required=False)
+    note = clean_text(note, field="note", label=_("派单说明"), max_len=NOTE_MAX, required=False)
 
     errors: dict[str, str] = {}
     dispatched: list[Case] = []
@@ -695,36 +567,38 @@ def case_accept(*, actor: User, case_id: int) -> Case:
         if case.assignee_kind == AssigneeKind.DEPARTMENT:
             case.handler = actor
 
-    case, _entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.ACCEPT, change=change)
+    case, _entry = apply_event(actor=actor, case_id=case_id, event=CaseEvent.ACCEPT, change=change)
     return case
 
 
 @transaction.atomic
 def case_return(*, actor: User, case_id: int, reason: str) -> Case:
     """退单: the handler says it is not theirs; the reason is required so the centre can re-route."""
-    reason = _text(reason, field="reason", label=_("退单理由"), max_len=NOTE_MAX, min_len=2)
+    reason = clean_text(reason, field="reason", label=_("退单理由"), max_len=NOTE_MAX, min_len=2)
 
     def change(case: Case) -> None:
         case.return_count += 1
         case.handler = None if case.assignee_kind == AssigneeKind.GRID else case.handler
 
-    case, _entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.RETURN, note=reason, change=change)
+    case, _entry = apply_event(
+        actor=actor, case_id=case_id, event=CaseEvent.RETURN, note=reason, change=change
+    )
     return case
 
 
-@_with_files
+@with_files
 def case_progress(*, actor: User, case_id: int, note: str, photos: Sequence[UploadedFile] = ()) -> Case:
-    note = _text(note, field="note", label=_("进展说明"), max_len=NOTE_MAX, min_len=2)
+    note = clean_text(note, field="note", label=_("进展说明"), max_len=NOTE_MAX, min_len=2)
     checked = photos_check(photos)
-    case, entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.PROGRESS, note=note)
+    case, entry = apply_event(actor=actor, case_id=case_id, event=CaseEvent.PROGRESS, note=note)
     _store_photos(case, entry, checked, AttachmentKind.PROGRESS, actor)
     return case
 
 
-@_with_files
+@with_files
 def case_resolve(*, actor: User, case_id: int, result: str, photos: Sequence[UploadedFile] = ()) -> Case:
     """办结: the result and, where the catalogue requires it, photo evidence."""
-    result = _text(result, field="result", label=_("办理结果"), max_len=NOTE_MAX, min_len=2)
+    result = clean_text(result, field="result", label=_("办理结果"), max_len=NOTE_MAX, min_len=2)
     checked = photos_check(photos)
     now = clock.now()
 
@@ -738,7 +612,9 @@ def case_resolve(*, actor: User, case_id: int, result: str, photos: Sequence[Upl
         case.result = result
         case.resolved_at = now
 
-    case, entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.RESOLVE, note=result, change=change)
+    case, entry = apply_event(
+        actor=actor, case_id=case_id, event=CaseEvent.RESOLVE, note=result, change=change
+    )
     _store_photos(case, entry, checked, AttachmentKind.EVIDENCE, actor)
     return case
 
@@ -750,7 +626,7 @@ def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Ca
         raise InvalidInput(
             _("请选择 满意 / 基本满意 / 不满意"), code="invalid_score", fields={"score": "invalid"}
         )
-    comment = _text(
+    comment = clean_text(
         comment,
         field="comment",
         label=_("评价意见"),
@@ -771,7 +647,7 @@ def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Ca
         else:
             case.closed_at = now
 
-    case, _entry = _apply(
+    case, _entry = apply_event(
         actor=actor,
         case_id=case_id,
         event=event,
@@ -792,7 +668,7 @@ def case_escalate(
     *, actor: User | None, case_id: int, reason: str, level: int | None = None, note: str = ""
 ) -> Case:
     """提级: one level up the territory (grid → community → street → county centre), or to a set level."""
-    note = _text(note, field="note", label=_("提级说明"), max_len=NOTE_MAX, required=False)
+    note = clean_text(note, field="note", label=_("提级说明"), max_len=NOTE_MAX, required=False)
     with transaction.atomic():
         current = Case.objects.select_for_update().get(pk=case_id)
         target = min(3, level if level is not None else current.escalation_level + 1)
@@ -806,7 +682,7 @@ def case_escalate(
         def change(case: Case) -> None:
             case.escalation_level = max(case.escalation_level, target)
 
-        case, _entry = _apply(
+        case, _entry = apply_event(
             actor=actor,
             case_id=case_id,
             event=CaseEvent.ESCALATE,
@@ -821,7 +697,7 @@ def case_escalate(
 def case_close(*, actor: User, case_id: int, note: str = "") -> Case:
     """结案 without a rating, by the centre, when the resident did not rate within the rating period."""
     note = (
-        _text(note, field="note", label=_("结案说明"), max_len=NOTE_MAX, required=False)
+        clean_text(note, field="note", label=_("结案说明"), max_len=NOTE_MAX, required=False)
         or "超过评价期未评价，由中心结案"
     )
     now = clock.now()
@@ -829,19 +705,21 @@ def case_close(*, actor: User, case_id: int, note: str = "") -> Case:
     def change(case: Case) -> None:
         case.closed_at = now
 
-    case, _entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.CLOSE, note=note, change=change)
+    case, _entry = apply_event(actor=actor, case_id=case_id, event=CaseEvent.CLOSE, note=note, change=change)
     return case
 
 
 @transaction.atomic
 def case_cancel(*, actor: User, case_id: int, reason: str = "") -> Case:
-    reason = _text(reason, field="reason", label=_("撤销原因"), max_len=NOTE_MAX, required=False)
+    reason = clean_text(reason, field="reason", label=_("撤销原因"), max_len=NOTE_MAX, required=False)
     now = clock.now()
 
     def change(case: Case) -> None:
         case.closed_at = now
 
-    case, _entry = _apply(actor=actor, case_id=case_id, event=CaseEvent.CANCEL, note=reason, change=change)
+    case, _entry = apply_event(
+        actor=actor, case_id=case_id, event=CaseEvent.CANCEL, note=reason, change=change
+    )
     return case
 
 
@@ -850,7 +728,7 @@ def case_merge(*, actor: User, case_id: int, into_id: int, note: str = "") -> Ca
     """Merge a duplicate into an existing case; the duplicate's resident then follows the original."""
     if case_id == into_id:
         raise InvalidInput(_("不能合并到工单自身"), code="merge_into_self")
-    note = _text(note, field="note", label=_("合并说明"), max_len=NOTE_MAX, required=False)
+    note = clean_text(note, field="note", label=_("合并说明"), max_len=NOTE_MAX, required=False)
     original = access.case_for(actor, into_id)
     now = clock.now()
 
@@ -858,7 +736,7 @@ def case_merge(*, actor: User, case_id: int, into_id: int, note: str = "") -> Ca
         case.merged_into = original
         case.closed_at = now
 
-    duplicate, _entry = _apply(
+    duplicate, _entry = apply_event(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.MERGE,
@@ -866,7 +744,7 @@ def case_merge(*, actor: User, case_id: int, into_id: int, note: str = "") -> Ca
         note=note or f"与工单 {original.tracking_no} 重复，已合并",
         data={"into": original.tracking_no},
     )
-    _apply(
+    apply_event(
         actor=actor,
         case_id=into_id,
         event=CaseEvent.MERGED_IN,
@@ -888,10 +766,6 @@ def case_lookup(*, tracking_no: str, phone_last4: str) -> Case:
     return case
 
 
-# Public name of the gateway for other domains that add events to a case (supervision, ticks).
-apply_event = _apply
-
-
 def _open_pause(case: Case, kind: str, reason: str) -> None:
     CasePause.objects.create(case=case, kind=kind, started_at=clock.now(), reason=reason)
 
@@ -908,8 +782,8 @@ def _close_pause_and_move_deadline(case: Case) -> None:
 @transaction.atomic
 def case_request_info(*, actor: User, case_id: int, note: str) -> Case:
     """The handler needs more from the resident (补充材料); the clock stops until they answer."""
-    note = _text(note, field="note", label=_("需补充的材料"), max_len=NOTE_MAX, min_len=2)
-    case, _entry = _apply(
+    note = clean_text(note, field="note", label=_("需补充的材料"), max_len=NOTE_MAX, min_len=2)
+    case, _entry = apply_event(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.REQUEST_INFO,
@@ -919,12 +793,12 @@ def case_request_info(*, actor: User, case_id: int, note: str) -> Case:
     return case
 
 
-@_with_files
+@with_files
 def case_supply_info(*, actor: User, case_id: int, note: str, photos: Sequence[UploadedFile] = ()) -> Case:
     """The resident (or the handler, for an answer given by phone) supplies it; the clock runs again."""
-    note = _text(note, field="note", label=_("补充说明"), max_len=NOTE_MAX, min_len=2)
+    note = clean_text(note, field="note", label=_("补充说明"), max_len=NOTE_MAX, min_len=2)
     checked = photos_check(photos)
-    case, entry = _apply(
+    case, entry = apply_event(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.SUPPLY_INFO,
@@ -938,8 +812,8 @@ def case_supply_info(*, actor: User, case_id: int, note: str, photos: Sequence[U
 @transaction.atomic
 def case_postpone(*, actor: User, case_id: int, reason: str) -> Case:
     """缓办, approved by the centre: the clock stops, and the case leaves the 结案率 denominator."""
-    reason = _text(reason, field="reason", label=_("缓办理由"), max_len=NOTE_MAX, min_len=2)
-    case, _entry = _apply(
+    reason = clean_text(reason, field="reason", label=_("缓办理由"), max_len=NOTE_MAX, min_len=2)
+    case, _entry = apply_event(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.POSTPONE,
@@ -951,8 +825,8 @@ def case_postpone(*, actor: User, case_id: int, reason: str) -> Case:
 
 @transaction.atomic
 def case_resume(*, actor: User, case_id: int, note: str = "") -> Case:
-    note = _text(note, field="note", label=_("说明"), max_len=NOTE_MAX, required=False)
-    case, _entry = _apply(
+    note = clean_text(note, field="note", label=_("说明"), max_len=NOTE_MAX, required=False)
+    case, _entry = apply_event(
         actor=actor, case_id=case_id, event=CaseEvent.RESUME, note=note, change=_close_pause_and_move_deadline
     )
     return case
@@ -961,7 +835,7 @@ def case_resume(*, actor: User, case_id: int, note: str = "") -> Case:
 @transaction.atomic
 def case_extension_request(*, actor: User, case_id: int, amount: float, reason: str) -> ExtensionRequest:
     """延期申请 by the handler; the dispatcher approves or rejects it."""
-    reason = _text(reason, field="reason", label=_("延期理由"), max_len=NOTE_MAX, min_len=2)
+    reason = clean_text(reason, field="reason", label=_("延期理由"), max_len=NOTE_MAX, min_len=2)
     try:
         amount = float(amount)
     except (TypeError, ValueError) as exc:
@@ -979,7 +853,7 @@ def case_extension_request(*, actor: User, case_id: int, amount: float, reason: 
             case=case, amount=amount, reason=reason, requested_by=actor, requested_at=clock.now()
         )
 
-    _apply(
+    apply_event(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.EXTENSION_REQUEST,
@@ -992,7 +866,7 @@ def case_extension_request(*, actor: User, case_id: int, amount: float, reason: 
 
 @transaction.atomic
 def case_extension_decide(*, actor: User, case_id: int, approve: bool, note: str = "") -> Case:
-    note = _text(note, field="note", label=_("审批意见"), max_len=NOTE_MAX, required=not approve)
+    note = clean_text(note, field="note", label=_("审批意见"), max_len=NOTE_MAX, required=not approve)
     now = clock.now()
 
     def change(case: Case) -> None:
@@ -1014,7 +888,7 @@ def case_extension_decide(*, actor: User, case_id: int, approve: bool, note: str
             if case.deadline_at and case.deadline_at > now:
                 case.sla_level = ""  # the tick re-evaluates yellow/red against the new deadline
 
-    case, _entry = _apply(
+    case, _entry = apply_event(
         actor=actor,
         case_id=case_id,
         event=CaseEvent.EXTENSION_DECIDE,

@@ -46,7 +46,7 @@ from gridgov.cases.schemas import (
     ResolveIn,
     TimelineOut,
 )
-from gridgov.cases.workflow import next_status
+from gridgov.cases.workflow import CASE_WORKFLOW
 from gridgov.catalog.models import Category, MatterItem
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.core.masking import mask_name, mask_phone
@@ -213,11 +213,8 @@ def _list_out(case: Case) -> dict:
 
 
 def _allowed_actions(user: User, case: Case) -> list[str]:
-    allowed = []
-    for event, name in ACTION_FOR_EVENT.items():
-        if next_status(case.status, event) is not None and access.may_apply(user, case, event):
-            allowed.append(name)
-    return allowed
+    allowed = CASE_WORKFLOW.allowed_events(user, case, ACTION_FOR_EVENT)
+    return [name for event, name in ACTION_FOR_EVENT.items() if event in allowed]
 
 
 def _detail_out(user: User, case_id: int) -> dict:

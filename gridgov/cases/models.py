@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.timeline import TimelineBase, TimelineSubject
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -81,7 +83,7 @@ class AssigneeKind(models.TextChoices):
     DEPARTMENT = "department", _("部门")
 
 
-class Case(models.Model):
+class Case(TimelineSubject):
     """A resident's request or a problem found on patrol, followed from 点单 to 晒单."""
 
     tracking_no = models.CharField(_("受理编号"), max_length=20, unique=True)
@@ -182,37 +184,22 @@ class Case(models.Model):
         return f"{self.tracking_no} {self.title}"
 
 
-class TimelineEntry(models.Model):
-    """One event in a case's life. Append-only: corrections are new entries."""
+class TimelineEntry(TimelineBase):
+    """One event in a case's life. Append-only and hash-chained per case: corrections are new entries."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
     event = models.CharField(max_length=16, choices=CaseEvent.choices)
-    actor = models.ForeignKey(
-        "people.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(max_length=100, blank=True)
     from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=CaseStatus.choices)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField()
+
+    SUBJECT_FIELD = "case"
 
     # Not a field: the case page labels a rating's score on its entry (see cases.views._detail_context).
     score_label: StrOrPromise
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TimelineBase.Meta):
         verbose_name = _("时间线")
         verbose_name_plural = _("时间线")
-
-    def save(self, *args, **kwargs):
-        # Guard, not business logic: an existing entry is never rewritten.
-        if self.pk is not None:
-            raise RuntimeError("timeline entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("timeline entries are append-only")
 
 
 class AttachmentKind(models.TextChoices):

@@ -42,7 +42,7 @@ from gridgov.cases.forms import (
     new_idempotency_key,
 )
 from gridgov.cases.models import OPEN_STATUSES, Attachment, Case, CaseEvent, CaseStatus, Channel, RatingScore
-from gridgov.cases.workflow import next_status
+from gridgov.cases.workflow import CASE_WORKFLOW
 from gridgov.catalog.models import MatterItem
 from gridgov.core import clock
 from gridgov.core.errors import DomainError, NotFound
@@ -95,11 +95,7 @@ def _case_or_404(user, case_id: int) -> Case:
 
 def _allowed_events(user, case: Case) -> set[str]:
     """What this user may do to this case now: the page never shows a button that would be refused."""
-    return {
-        str(event.value)
-        for event in PAGE_EVENTS
-        if next_status(case.status, event) is not None and access.may_apply(user, case, event)
-    }
+    return CASE_WORKFLOW.allowed_events(user, case, PAGE_EVENTS)
 
 
 def _form_error(form, exc: DomainError) -> int:

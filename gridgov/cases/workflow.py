@@ -1,10 +1,21 @@
-"""The case state machine: a table of (status, event) -> status. Anything absent is refused."""
+"""The case state machine: a table of (status, event) -> status, and the gateway that applies it.
+
+Anything absent from the table is refused. `CASE_WORKFLOW.apply` (public name `apply_event` in
+`cases.actions`) is the one place that writes `Case.status`; see `gridgov.core.workflow`.
+"""
 
 from __future__ import annotations
 
-from gridgov.cases.models import CLOCK_STATUSES, OPEN_STATUSES
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.cases import access
+from gridgov.cases.models import CLOCK_STATUSES, OPEN_STATUSES, Case, ExtensionStatus, TimelineEntry
 from gridgov.cases.models import CaseEvent as E
 from gridgov.cases.models import CaseStatus as S
+from gridgov.core.chain import register
+from gridgov.core.timeline import timeline_table
+from gridgov.core.workflow import Workflow
+from gridgov.people.selectors import actor_label
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (S.SUBMITTED, E.DISPATCH): S.DISPATCHED,
@@ -63,3 +74,37 @@ GATEWAY_EVENTS = [e for e in E.values if e != E.SUBMIT]
 
 def next_status(status: str, event: str) -> str | None:
     return TRANSITIONS.get((status, event))
+
+
+def _offer(user, case: Case, event: str) -> bool:
+    """Events the table and the permission allow but that make no sense for this case right now."""
+    if event == E.ESCALATE:
+        return case.escalation_level < 3
+    if event == E.TAKE_OWNERSHIP:
+        return case.owner_leader_id != user.pk
+    if event in (E.EXTENSION_DECIDE, E.EXTENSION_REQUEST):
+        # A list that shows many cases annotates `has_pending_extension` to save a query per row.
+        pending = getattr(case, "has_pending_extension", None)
+        if pending is None:
+            pending = case.extension_requests.filter(status=ExtensionStatus.PENDING).exists()
+        return pending if event == E.EXTENSION_DECIDE else not pending
+    return True
+
+
+CASE_WORKFLOW: Workflow[Case] = Workflow(
+    name="cases",
+    model=Case,
+    timeline=TimelineEntry,
+    transitions=TRANSITIONS,
+    scope=lambda user, pk: access.case_for(user, pk),
+    may=access.may_apply,
+    system_events=frozenset(access.SYSTEM_EVENTS),
+    status_label=lambda status: str(S(status).label),
+    event_label=lambda event: str(E(event).label),
+    actor_label=actor_label,
+    offer=_offer,
+    conflict_message=_("工单当前状态为「%(status)s」，不能%(event)s"),
+    forbidden_message=_("您无权对该工单执行此操作"),
+)
+
+register(timeline_table(TimelineEntry, Case))

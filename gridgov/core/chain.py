@@ -65,15 +65,6 @@ class ChainedEntry(models.Model):
     class Meta:
         abstract = True
 
-    def chain_payload(self) -> dict:
-        return {name: getattr(self, name) for name in self.CHAIN_FIELDS}
-
-    def seal(self, prev_hash: str) -> str:
-        """Link this (unsaved) entry after `prev_hash`; returns its own hash, the chain's new head."""
-        self.prev_hash = prev_hash or GENESIS
-        self.hash = digest(self.prev_hash, self.chain_payload())
-        return self.hash
-
     def save(self, *args, **kwargs):
         # A guard, not business logic: an entry is written once and never rewritten.
         if not self._state.adding:
@@ -84,6 +75,15 @@ class ChainedEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError(f"{type(self).__name__} entries are append-only")
+
+    def chain_payload(self) -> dict:
+        return {name: getattr(self, name) for name in self.CHAIN_FIELDS}
+
+    def seal(self, prev_hash: str) -> str:
+        """Link this (unsaved) entry after `prev_hash`; returns its own hash, the chain's new head."""
+        self.prev_hash = prev_hash or GENESIS
+        self.hash = digest(self.prev_hash, self.chain_payload())
+        return self.hash
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,8 @@ class ChainedTable:
     entries: Callable[[], Iterable[ChainedEntry]]
     key: Callable[[ChainedEntry], Any]
     heads: Callable[[Any], str | None] | None = None
+    # Checks the walk over entries cannot make (e.g. a subject whose whole chain was deleted).
+    extra_checks: Callable[[], Iterable[Break]] | None = None
 
 
 _tables: dict[str, ChainedTable] = {}
@@ -164,3 +166,5 @@ def registered() -> list[ChainedTable]:
 def verify_all() -> Iterator[Break]:
     for table in registered():
         yield from verify_chain(table.entries(), table=table.label, key=table.key, heads=table.heads)
+        if table.extra_checks is not None:
+            yield from table.extra_checks()

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import InvalidInput
+
+log = logging.getLogger("gridgov.uploads")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 
@@ -74,3 +82,47 @@ def photos_check(photos: Iterable[UploadedFile] = ()) -> list[CheckedPhoto]:
             )
         )
     return checked
+
+
+# ── files written inside a transaction ─────────────────────────────────────────────────────────────
+# Django has no on_rollback hook: an action that stores files remembers them on the connection and
+# removes them if the outermost block fails, so a rolled-back write leaves no orphan file behind.
+
+
+def delete_on_rollback(storage, name: str) -> None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    pending = connection.__dict__.setdefault("_gridgov_new_files", [])
+    pending.append((storage, name))
+
+
+def forget_new_files() -> None:
+    """Remove the files written by a transaction that failed."""
+    connection = transaction.get_connection()
+    for storage, name in connection.__dict__.pop("_gridgov_new_files", []):
+        try:
+            storage.delete(name)
+        except OSError:
+            log.warning("could not remove orphan upload %s", name)
+
+
+def files_committed() -> None:
+    transaction.get_connection().__dict__.pop("_gridgov_new_files", None)
+
+
+def with_files(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run an action that may store files in a transaction; a failure removes the files it wrote."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                result = fn(*args, **kwargs)
+        except BaseException:
+            forget_new_files()
+            raise
+        files_committed()
+        return result
+
+    return wrapper

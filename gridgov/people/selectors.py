@@ -62,3 +62,13 @@ def user_for_token(raw: str) -> User | None:
 def token_revoke(token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+
+
+def actor_label(actor: User | None) -> str:
+    """How a timeline names who acted: their roles (not 居民) and their name; None is the system."""
+    if actor is None:
+        return "系统"
+    role_names = dict(Role.choices)
+    shown = [str(role_names[r]) for r in user_roles(actor).names if r != Role.RESIDENT]
+    prefix = "、".join(shown) if shown else "居民"
+    return f"{prefix} {actor}"

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gridgov.cases.actions import NOTE_MAX, _text, apply_event
+from gridgov.cases.actions import NOTE_MAX, apply_event
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.core import clock
 from gridgov.core.errors import Conflict, InvalidInput, NotFound
+from gridgov.core.fields import clean_text
 from gridgov.people.models import Department, User
 from gridgov.people.selectors import user_roles
 from gridgov.supervision.models import CallRole, SupervisionOrder, Whistle, WhistleCall
@@ -34,7 +35,7 @@ def whistle_blow(
     respond_hours: int = DEFAULT_RESPONSE_HOURS,
 ) -> Whistle:
     """吹哨: call departments in; `lead` 主办, `assists` 协办; each must report within the deadline."""
-    note = _text(note, field="note", label=_("吹哨事由"), max_len=NOTE_MAX, min_len=2)
+    note = clean_text(note, field="note", label=_("吹哨事由"), max_len=NOTE_MAX, min_len=2)
     if lead is None:
         raise InvalidInput(_("请选择主办部门"), code="lead_required")
     assist_ids = [d.pk for d in assists]
@@ -80,7 +81,9 @@ def whistle_report(*, actor: User, call_id: int, stage: str, text: str = "") -> 
     """报到: a called department acknowledges, then records the action taken, then the result."""
     if stage not in REPORT_STAGES:
         raise InvalidInput(_("报到阶段无效"), code="invalid_stage")
-    text = _text(text, field="text", label=_("报到内容"), max_len=NOTE_MAX, required=stage != "acknowledge")
+    text = clean_text(
+        text, field="text", label=_("报到内容"), max_len=NOTE_MAX, required=stage != "acknowledge"
+    )
     call = WhistleCall.objects.filter(
         pk=call_id, department_id__in=user_roles(actor).department_ids()
     ).first()
@@ -134,7 +137,9 @@ def supervision_issue(
     public: bool = False,
 ) -> SupervisionOrder:
     """督办 by a leader, with its own deadline; `public` flags it on the board (挂牌督办)."""
-    instructions = _text(instructions, field="instructions", label=_("督办要求"), max_len=NOTE_MAX, min_len=2)
+    instructions = clean_text(
+        instructions, field="instructions", label=_("督办要求"), max_len=NOTE_MAX, min_len=2
+    )
     now = clock.now()
     if due_at is None or due_at <= now:
         raise InvalidInput(_("督办时限必须晚于现在"), code="invalid_deadline")
@@ -168,7 +173,7 @@ def supervision_issue(
 @transaction.atomic
 def case_take_ownership(*, actor: User, case_id: int, note: str = "") -> Case:
     """领导包案: the leader becomes the case's owner; it shows on their desk until closed."""
-    note = _text(note, field="note", label=_("包案说明"), max_len=NOTE_MAX, required=False)
+    note = clean_text(note, field="note", label=_("包案说明"), max_len=NOTE_MAX, required=False)
 
     def change(case: Case) -> None:
         if case.owner_leader_id == actor.pk:

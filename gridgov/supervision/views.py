@@ -4,7 +4,7 @@
 As in `gridgov.cases.views`, a page reads through `access`/`selectors` and writes only by calling an
 action. A `DomainError` comes back as the page it was posted from, with the action's message and
 the error's status (400/403/409); the action wrote nothing. A case outside the user's scope is a 404,
-exactly like a missing one. Forms are shown only when `access.may_apply` and `workflow.next_status` say
+exactly like a missing one. Forms are shown only when `CASE_WORKFLOW.allowed_events` says
 the action would be accepted.
 """
 
@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gridgov.cases import access
 from gridgov.cases import actions as case_actions
 from gridgov.cases.models import Case, CaseEvent
-from gridgov.cases.workflow import next_status
+from gridgov.cases.workflow import CASE_WORKFLOW
 from gridgov.core import clock
 from gridgov.core.errors import DomainError, InvalidInput, NotFound
 from gridgov.people.models import Department
@@ -62,23 +62,9 @@ def _case_or_404(user, case_id: int) -> Case:
         raise Http404(exc.message) from exc
 
 
-def allowed_events(user, case: Case, panel: selectors.Panel | None = None) -> set[str]:
+def allowed_events(user, case: Case) -> set[str]:
     """What this user may do to this case now, so the page never offers a form that would be refused."""
-    allowed = {
-        str(event.value)
-        for event in PANEL_EVENTS
-        if next_status(case.status, event) is not None and access.may_apply(user, case, event)
-    }
-    if case.escalation_level >= 3:
-        allowed.discard(CaseEvent.ESCALATE)
-    if case.owner_leader_id == user.pk:
-        allowed.discard(CaseEvent.TAKE_OWNERSHIP)
-    if panel is not None:
-        if panel.pending_extension is None:
-            allowed.discard(CaseEvent.EXTENSION_DECIDE)
-        else:
-            allowed.discard(CaseEvent.EXTENSION_REQUEST)
-    return allowed
+    return CASE_WORKFLOW.allowed_events(user, case, PANEL_EVENTS)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -215,7 +201,7 @@ def _panel_context(request: HttpRequest, case: Case) -> dict:
             call.late = selectors.call_is_late(call, now)
             if call.department_id in my_departments and call.resolved_at is None:
                 my_calls.append(call)
-    allowed = allowed_events(user, case, panel)
+    allowed = allowed_events(user, case)
     context = {
         "case": case,
         "panel": panel,

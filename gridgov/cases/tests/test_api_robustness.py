@@ -3,7 +3,7 @@ PostgreSQL) now answer 4xx with a stable code, and nothing is written.
 
 - NUL (U+0000) in any text: PostgreSQL refuses it in text columns (DataError). Refused centrally with
   400 `invalid_text`: the API's parser (JSON bodies, query strings, form fields) and, for pages,
-  `core.middleware.RejectBadTextMiddleware`; `cases.actions._text` refuses it too for CLI and imports.
+  `core.middleware.RejectBadTextMiddleware`; `core.fields.clean_text` refuses it too for CLI and imports.
 - A lone surrogate (`"\\ud800"` in JSON) cannot be encoded as UTF-8 by either database: same rule.
 - Integers past 64 bits in a filter or a page number (OFFSET): bounded in the query schema.
 - A multipart body without a boundary: Django's 400 for malformed requests, also inside Ninja.
