@@ -15,13 +15,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.board.redaction import redact_text
-from gridgov.cases.models import AssigneeKind, Case, CaseStatus, Rating, RatingScore
+from gridgov.cases.models import Case, CaseStatus, Rating, RatingScore
+from gridgov.cases.public import PUBLIC_RELATED, known_secrets, public_case
 from gridgov.catalog.models import Category
 from gridgov.core.errors import InvalidInput, NotFound
-from gridgov.core.masking import mask_name, mask_phone
-from gridgov.people.models import Role
+from gridgov.core.redaction import redact_text
 from gridgov.territory.models import Region, RegionLevel
+from gridgov.territory.scope import within_q
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -119,7 +119,7 @@ def published_cases(filters: BoardFilters | None = None) -> QuerySet[WithAnnotat
         Exists(Rating.objects.filter(case=OuterRef("pk")))
     )
     if filters.region is not None:
-        qs = qs.filter(region_path__startswith=filters.region.path)
+        qs = qs.filter(within_q(filters.region))
     if filters.category is not None:
         qs = qs.filter(category=filters.category)
     return qs.annotate(
@@ -182,40 +182,28 @@ class BoardEntry:
         return self.rating_round < self.rework_count
 
 
-def _handler_label(case: Case) -> str:
-    if case.assignee_kind == AssigneeKind.DEPARTMENT and case.department is not None:
-        return case.department.name
-    if case.handler is not None:
-        return f"{Role.GRID_WORKER.label} {mask_name(case.handler.display_name or case.handler.username)}"
-    return ""
-
-
 def _entry(case: WithAnnotations[Case, _LatestRating]) -> BoardEntry:
-    # The resident's own name and address are hidden wherever they were typed into the text.
-    known = [case.address, case.contact_name]
-    if case.submitter is not None:
-        known.append(case.submitter.display_name)
-    grid = case.grid
-    community = grid.parent if grid is not None and grid.level == RegionLevel.GRID else None
+    # The one public projection decides what is masked; the board adds the latest rating.
+    public = public_case(case)
     local = timezone.localtime
     return BoardEntry(
         id=case.pk,
-        title=redact_text(case.title, known=known),
-        category=case.category.name if case.category else "",
-        community=community.name if community else "",
-        grid=grid.name if grid else "",
-        submitted_on=local(case.created_at).date(),
-        closed_on=local(case.closed_at).date() if case.closed_at else None,
-        description=redact_text(case.description, known=known),
-        result=redact_text(case.result, known=known),
-        handler=_handler_label(case),
-        contact_name=mask_name(case.contact_name),
-        contact_phone=mask_phone(case.contact_phone),
+        title=public.title,
+        category=public.category,
+        community=public.community,
+        grid=public.grid,
+        submitted_on=local(public.created_at).date(),
+        closed_on=local(public.closed_at).date() if public.closed_at else None,
+        description=public.description,
+        result=public.result,
+        handler=public.handler,
+        contact_name=public.contact_name,
+        contact_phone=public.contact_phone,
         rating=case.latest_score,
         rating_label=str(_SCORE_LABELS.get(case.latest_score, "")),
-        rating_comment=redact_text(case.latest_comment, known=known),
+        rating_comment=redact_text(case.latest_comment, known=known_secrets(case)),
         rating_round=case.latest_round,
-        rework_count=case.rework_count,
+        rework_count=public.rework_count,
     )
 
 
@@ -236,7 +224,7 @@ def board_page(
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     qs = (
         published_cases(filters)
-        .select_related("grid__parent", "category", "handler", "department", "submitter")
+        .select_related(*PUBLIC_RELATED)
         .defer("grid__boundary", "grid__parent__boundary")
         .order_by("-closed_at", "-id")
     )

@@ -7,20 +7,18 @@ from django.utils.translation import gettext as _
 
 from gridgov.cases.models import AssigneeKind, Case, CaseEvent
 from gridgov.core.errors import NotFound
-from gridgov.people.models import Role
+from gridgov.people.models import Department, Role, RoleAssignment, User
 from gridgov.people.selectors import user_roles
 from gridgov.territory.models import RegionLevel
+from gridgov.territory.scope import covers, within_any_q
 
 
 def _region_q(regions) -> Q:
     """Queryset form of `region_covers`."""
-    q = Q(pk__in=[])
-    for region in regions:
-        if region.level == RegionLevel.COUNTY:
-            # The county centre also sees cases whose location is not yet known.
-            q |= Q(region_path__startswith=region.path) | Q(grid__isnull=True)
-        else:
-            q |= Q(region_path__startswith=region.path)
+    q = within_any_q(regions)
+    if any(region.level == RegionLevel.COUNTY for region in regions):
+        # The county centre also sees cases whose location is not yet known.
+        q |= Q(grid__isnull=True)
     return q
 
 
@@ -59,7 +57,7 @@ def region_covers(region, case: Case) -> bool:
     county. The queryset form of the same rule is `_region_q`."""
     if region.level == RegionLevel.COUNTY and case.grid_id is None:
         return True
-    return bool(case.region_path) and case.region_path.startswith(region.path)
+    return covers(region, case.region_path)
 
 
 def _is_dispatcher_for(user, case: Case) -> bool:
@@ -124,6 +122,50 @@ def may_apply(user, case: Case, event: str) -> bool:
     if event == CaseEvent.CANCEL:
         return _is_requester(user, case) or (case.recorded_by_id == user.pk) or _is_dispatcher_for(user, case)
     return False
+
+
+def may_see_contact(user, case: Case) -> bool:
+    """Who sees the requester's name and phone in full, on every page, panel, API answer and export: the
+    requester, whoever recorded the case, the dispatcher for its region and the current handler (who
+    must call back). Everyone else who may see the case, leaders included, sees them masked."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        user.pk in (case.submitter_id, case.recorded_by_id)
+        or _is_dispatcher_for(user, case)
+        or _is_assignee(user, case)
+    )
+
+
+def _dispatch_regions(user) -> list:
+    return user_roles(user).regions(Role.DISPATCHER, Role.ADMIN)
+
+
+def workers_dispatchable_by(user) -> QuerySet[User]:
+    """Grid workers a dispatcher may send a case to: those of grids inside the dispatcher's regions.
+    The same rule fills the page's list and refuses anything else in `case_dispatch`."""
+    assignments = RoleAssignment.objects.filter(role=Role.GRID_WORKER)
+    if not user.is_superuser:
+        assignments = assignments.filter(within_any_q(_dispatch_regions(user), "region__path"))
+    return User.objects.filter(pk__in=assignments.values("user_id"))
+
+
+def departments_dispatchable_by(user) -> QuerySet[Department]:
+    """Departments a dispatcher may call on: those placed at the dispatcher's level or above (a county
+    bureau serves every street) and those inside the dispatcher's regions (a street's own office)."""
+    if user.is_superuser:
+        return Department.objects.all()
+    regions = _dispatch_regions(user)
+    above = [code for region in regions for code in region.path.strip("/").split("/") if code]
+    return Department.objects.filter(Q(region__code__in=above) | within_any_q(regions, "region__path"))
+
+
+def may_dispatch_to(user, *, worker: User | None = None, department: Department | None = None) -> bool:
+    if worker is not None and not workers_dispatchable_by(user).filter(pk=worker.pk).exists():
+        return False
+    if department is not None and not departments_dispatchable_by(user).filter(pk=department.pk).exists():
+        return False
+    return True
 
 
 def may_dispatch_anywhere(user) -> bool:

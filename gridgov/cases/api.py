@@ -10,13 +10,13 @@ Photos travel as multipart/form-data (`files`, up to 6, ≤ 5 MB each, checked b
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Status, UploadedFile
-from ninja.throttling import AnonRateThrottle
 
 from gridgov.cases import access, actions, selectors
 from gridgov.cases.models import (
@@ -27,6 +27,7 @@ from gridgov.cases.models import (
     RatingScore,
     TimelineEntry,
 )
+from gridgov.cases.public import track_lookup
 from gridgov.cases.schemas import (
     BatchDispatchIn,
     BatchDispatchOut,
@@ -49,7 +50,6 @@ from gridgov.cases.schemas import (
 from gridgov.cases.workflow import CASE_WORKFLOW
 from gridgov.catalog.models import Category, MatterItem
 from gridgov.core.errors import InvalidInput, PermissionDenied
-from gridgov.core.masking import mask_name, mask_phone
 from gridgov.people.models import Department, Role, User
 from gridgov.people.selectors import user_roles
 from gridgov.territory.models import Region, RegionLevel
@@ -128,16 +128,6 @@ def _case_ref(case: Case | None) -> dict | None:
         "status": case.status,
         "status_label": case.get_status_display(),
     }
-
-
-def _may_see_contact(user: User, case: Case) -> bool:
-    """Who needs the resident's phone to do their work: the people who submitted, route or handle it."""
-    return (
-        user.is_superuser
-        or user.pk in (case.submitter_id, case.recorded_by_id)
-        or access.may_apply(user, case, CaseEvent.DISPATCH)
-        or access.may_apply(user, case, CaseEvent.ACCEPT)
-    )
 
 
 def _role_part(label: str) -> str:
@@ -219,16 +209,17 @@ def _allowed_actions(user: User, case: Case) -> list[str]:
 
 def _detail_out(user: User, case_id: int) -> dict:
     case = Case.objects.select_related(*DETAIL_RELATED).get(pk=case_id)
-    full = _may_see_contact(user, case)
+    contact = selectors.case_contact(user, case)
+    full = not contact.masked
     out = _list_out(case)
     out.update(
         {
             "description": case.description,
             "lon": case.lon,
             "lat": case.lat,
-            "contact_name": case.contact_name if full else mask_name(case.contact_name),
-            "contact_phone": case.contact_phone if full else mask_phone(case.contact_phone),
-            "contact_masked": not full,
+            "contact_name": contact.name,
+            "contact_phone": contact.phone,
+            "contact_masked": contact.masked,
             "merged_into": _case_ref(case.merged_into),
             "dispatched_at": case.dispatched_at,
             "accepted_at": case.accepted_at,
@@ -364,7 +355,7 @@ def case_detail(request, case_id: int):
 def case_timeline(request, case_id: int):
     user = _user(request)
     case = _visible(user, case_id)
-    return _timeline_out(selectors.case_timeline(case), case, full_names=_may_see_contact(user, case))
+    return _timeline_out(selectors.case_timeline(case), case, full_names=access.may_see_contact(user, case))
 
 
 @router.get("/cases/{case_id}/suggestion", response={200: CaseSuggestionOut, **ERRORS}, summary="派单建议")
@@ -572,41 +563,11 @@ def case_close(request, case_id: int, payload: NoteIn):
     "/track",
     auth=None,
     response={200: PublicCaseOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
-    throttle=[AnonRateThrottle("30/m")],
     summary="凭受理编号和电话后四位查询进度（无需登录）",
 )
 def track(request, tracking_no: str = "", phone_last4: str = ""):
-    """A masked public view: no phone, no address, no names of private persons."""
-    case = actions.case_lookup(tracking_no=tracking_no, phone_last4=phone_last4)
-    case = Case.objects.select_related("category", "grid", "merged_into").get(pk=case.pk)
-    timeline = []
-    for entry in TimelineEntry.objects.filter(case=case).order_by("created_at", "id"):
-        resident = entry.actor_id is not None and entry.actor_id == case.submitter_id
-        timeline.append(
-            {
-                "event": entry.event,
-                "event_label": entry.get_event_display(),
-                "status": entry.to_status,
-                "status_label": str(CaseStatus(entry.to_status).label),
-                "actor": "居民" if resident else _role_part(entry.actor_label),
-                "note": entry.note if entry.event in PUBLIC_NOTE_EVENTS else "",
-                "created_at": entry.created_at,
-            }
-        )
-    return {
-        "tracking_no": case.tracking_no,
-        "status": case.status,
-        "status_label": case.get_status_display(),
-        "title": case.title,
-        "category": case.category.name if case.category else "",
-        "grid": case.grid.name if case.grid else "",
-        "contact_name": mask_name(case.contact_name),
-        "created_at": case.created_at,
-        "closed_at": case.closed_at,
-        "result": case.result,
-        "merged_into": _case_ref(case.merged_into),
-        "timeline": timeline,
-    }
+    """The public projection (as on /track/ and the board): masked, redacted, the same guard."""
+    return asdict(track_lookup(tracking_no=tracking_no, phone_last4=phone_last4))
 
 
 @router.get("/catalog", response=list[CatalogCategoryOut], summary="事项清单")

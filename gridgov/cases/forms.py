@@ -10,14 +10,14 @@ from __future__ import annotations
 import uuid
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.cases import access
 from gridgov.cases.models import CaseStatus, Channel, RatingScore
 from gridgov.cases.selectors import QueueFilters
 from gridgov.catalog.models import Category, MatterItem
-from gridgov.people.models import Department, Role, RoleAssignment, User
-from gridgov.people.selectors import user_roles
+from gridgov.people.models import Department, Role, User
 from gridgov.territory.models import Region, RegionLevel
 
 
@@ -123,6 +123,11 @@ class _AssigneeForm(PageForm):
         worker = self.fields["worker"]
         assert isinstance(worker, forms.ModelChoiceField)
         worker.queryset = workers_for(dispatcher)
+        if dispatcher is not None and access.may_dispatch_anywhere(dispatcher):
+            # Someone who may not dispatch at all is refused by the action (403), not by the list.
+            department = self.fields["department"]
+            assert isinstance(department, forms.ModelChoiceField)
+            department.queryset = access.departments_dispatchable_by(dispatcher)
 
 
 class DispatchForm(_AssigneeForm):
@@ -213,18 +218,11 @@ class BatchDispatchForm(_AssigneeForm):
 
 def workers_for(dispatcher: User | None) -> QuerySet[User]:
     """Grid workers a dispatcher may choose from: those of grids inside the dispatcher's regions."""
-    assignments = RoleAssignment.objects.filter(role=Role.GRID_WORKER)
-    if dispatcher is not None and not dispatcher.is_superuser:
-        regions = user_roles(dispatcher).regions(Role.DISPATCHER, Role.ADMIN)
-        q = Q(pk__in=[])
-        for region in regions:
-            q |= Q(region__path__startswith=region.path)
-        assignments = assignments.filter(q)
-    return (
-        User.objects.filter(pk__in=assignments.values("user_id"))
-        .prefetch_related("roles__region")
-        .order_by("display_name", "username")
-    )
+    if dispatcher is None:
+        users = User.objects.filter(roles__role=Role.GRID_WORKER).distinct()
+    else:
+        users = access.workers_dispatchable_by(dispatcher)
+    return users.prefetch_related("roles__region").order_by("display_name", "username")
 
 
 class ReturnForm(PageForm):

@@ -223,17 +223,25 @@ class PublicEntryOut(Schema):
 
 
 class PublicCaseOut(Schema):
+    """`gridgov.cases.public.PublicCase`: the one public projection (track page, board, Open311)."""
+
     tracking_no: str
     status: str
     status_label: str
-    title: str
+    title: str = Field(description="已脱敏")
+    description: str = Field(description="已脱敏")
     category: str
+    community: str
     grid: str = Field(description="所在网格名称；不提供详细地址")
-    contact_name: str = Field(description="脱敏姓名")
     created_at: datetime
     closed_at: datetime | None
-    result: str
-    merged_into: CaseRef | None
+    result: str = Field(description="办结后显示，已脱敏")
+    handler: str = Field(description="部门名称，或“网格员”加脱敏姓名")
+    contact_name: str = Field(description="脱敏姓名")
+    contact_phone: str = Field(description="脱敏电话")
+    merged_into: str = Field(description="合并到的受理编号")
+    publicly_supervised: bool
+    rework_count: int
     timeline: list[PublicEntryOut]
 
 

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from gridgov.cases import access
 from gridgov.cases.access import cases_visible_to
 from gridgov.cases.models import OPEN_STATUSES, AssigneeKind, Case, CaseStatus, TimelineEntry
+from gridgov.core.masking import mask_name, mask_phone
 from gridgov.people.models import Role
 from gridgov.people.selectors import user_roles
 
@@ -155,3 +157,18 @@ def suggestion_agreement() -> dict:
         "agreement": round(agree / total, 4) if total else None,
         "by_model": {m: {"n": n, "agreement": round(a / n, 4)} for m, (n, a) in by_model.items()},
     }
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The requester's contact as this user may see it (`access.may_see_contact`)."""
+
+    name: str
+    phone: str
+    masked: bool
+
+
+def case_contact(user, case: Case) -> Contact:
+    if access.may_see_contact(user, case):
+        return Contact(name=case.contact_name, phone=case.contact_phone, masked=False)
+    return Contact(name=mask_name(case.contact_name), phone=mask_phone(case.contact_phone), masked=True)

@@ -4,41 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.cases.access import cases_visible_to
-from gridgov.core import clock
-from gridgov.intel.models import Alert
-from gridgov.people.models import Role
-from gridgov.people.selectors import user_roles
-
-
-def alerts_visible_to(user):
-    if user.is_superuser:
-        return Alert.objects.all()
-    regions = user_roles(user).regions(Role.LEADER, Role.DISPATCHER, Role.ADMIN)
-    if not regions:
-        return Alert.objects.none()
-    q = Q(pk__in=[])
-    for region in regions:
-        q |= Q(key__startswith=region.path) | Q(region__path__startswith=region.path)
-        if region.level == "county":
-            q |= Q(kind="recurrence")
-    return Alert.objects.filter(q)
+from gridgov.core.errors import NotFound
+from gridgov.intel import alert_actions
+from gridgov.intel.access import alerts_visible_to, may_see_alerts
 
 
 @login_required
 def alert_list(request):
     alerts = list(alerts_visible_to(request.user).select_related("region", "category")[:200])
-    if (
-        not alerts
-        and not user_roles(request.user).regions(Role.LEADER, Role.DISPATCHER, Role.ADMIN)
-        and not request.user.is_superuser
-    ):
+    if not alerts and not may_see_alerts(request.user):
         raise Http404
     case_ids = {i for a in alerts for i in a.case_ids}
     cases = {c.pk: c for c in cases_visible_to(request.user).filter(pk__in=case_ids)}
@@ -49,12 +29,10 @@ def alert_list(request):
 @login_required
 @require_POST
 def alert_acknowledge(request, alert_id: int):
-    alert = alerts_visible_to(request.user).filter(pk=alert_id).first()
-    if alert is None:
-        raise Http404
-    if alert.acknowledged_at is None:
-        Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-            acknowledged_by=request.user, acknowledged_at=clock.now()
-        )
+    try:
+        _alert, newly = alert_actions.alert_acknowledge(actor=request.user, alert_id=alert_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if newly:
         messages.success(request, _("已确认该预警"))
     return redirect("intel-alerts")

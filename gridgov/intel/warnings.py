@@ -24,6 +24,7 @@ from gridgov.intel.models import Alert, AlertKind
 from gridgov.intel.spikes import ClosedCase, NewCase, detect_spikes, recurrences
 from gridgov.people.models import Role, RoleAssignment
 from gridgov.territory.models import Region
+from gridgov.territory.scope import covers
 
 log = logging.getLogger("gridgov.intel")
 BASELINE_DAYS = 28
@@ -37,7 +38,7 @@ def _village_path(region_path: str) -> str:
 def _leaders_for(path: str):
     for assignment in RoleAssignment.objects.filter(role=Role.LEADER).select_related("region", "user"):
         # A leader's role is scoped to a region (region_role_has_region).
-        if assignment.region is not None and path.startswith(assignment.region.path):
+        if assignment.region is not None and covers(assignment.region, path):
             yield assignment.user
 
 

@@ -10,11 +10,12 @@ from django.db.models import Count, Max, QuerySet
 from gridgov.intel.address import AddressEntry, AddressMatch, AddressMatcher
 from gridgov.intel.geo import GridIndex
 from gridgov.territory.models import Compound, Region, RegionLevel
+from gridgov.territory.scope import within_q
 
 
 def region_subtree(region: Region) -> QuerySet[Region]:
     """The region and everything below it, by materialised path."""
-    return Region.objects.filter(path__startswith=region.path)
+    return Region.objects.filter(within_q(region, "path"))
 
 
 def grids_under(region: Region) -> QuerySet[Region]:

@@ -58,6 +58,8 @@ def detail_context(request: HttpRequest, case: Case, bound: dict | None = None, 
         "max_photos": settings.GRIDGOV_MAX_PHOTOS,
         # Staff see the contact details they need to call back; a resident sees their own case anyway.
         "staff_view": not _is_requester_only(user),
+        # Masked for everyone but the requester, the recorder, the dispatcher and the handler.
+        "contact": selectors.case_contact(user, case),
     }
     if "return" in allowed:
         context["return_form"] = bound.get("return") or ReturnForm()

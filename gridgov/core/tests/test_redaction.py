@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gridgov.board.redaction import redact_text
+from gridgov.core.redaction import redact_text
 
 
 @pytest.mark.parametrize(

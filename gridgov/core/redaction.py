@@ -1,4 +1,4 @@
-"""Strip personal data that residents typed into free text before it is shown on the public board.
+"""Strip personal data typed into free text before it is shown publicly (board, track, Open311).
 
 Structured fields (contact name, phone) are masked by `gridgov.core.masking`; this module handles what
 slips into descriptions, handling results and rating comments: "我电话13812341234", an ID number, a
