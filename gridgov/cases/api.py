@@ -151,9 +151,7 @@ def _attachment_out(att) -> dict:
 def _timeline_out(entries: list[TimelineEntry], case: Case, *, full_names: bool) -> list[dict]:
     rows = []
     for entry in entries:
-        actor = entry.actor_label
-        if not full_names and entry.actor_id is not None and entry.actor_id == case.submitter_id:
-            actor = "居民"
+        actor = selectors.shown_actor(entry, case, contact_visible=full_names)
         rows.append(
             {
                 "id": entry.pk,

@@ -196,6 +196,8 @@ class TimelineEntry(TimelineBase):
 
     # Not a field: the case page labels a rating's score on its entry (see cases.views._detail_context).
     score_label: StrOrPromise
+    # Not a field: who acted, as the viewer may read it (see cases.selectors.shown_actor).
+    actor_shown: str
 
     class Meta(TimelineBase.Meta):
         verbose_name = _("时间线")

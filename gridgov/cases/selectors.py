@@ -168,6 +168,14 @@ class Contact:
     masked: bool
 
 
+def shown_actor(entry: TimelineEntry, case: Case, *, contact_visible: bool) -> str:
+    """Who acted, as this viewer may read it: the requester is "居民" to anyone who may not see their
+    contact (`access.may_see_contact`), so a leader's page does not name the resident."""
+    if not contact_visible and entry.actor_id is not None and entry.actor_id == case.submitter_id:
+        return str(Role.RESIDENT.label)
+    return entry.actor_label
+
+
 def case_contact(user, case: Case) -> Contact:
     if access.may_see_contact(user, case):
         return Contact(name=case.contact_name, phone=case.contact_phone, masked=False)

@@ -76,9 +76,13 @@ def timeline_table(entry_model: type[TimelineBase], subject_model: type[Timeline
             .iterator(chunk_size=2000)
         )
         for entry in rows:
-            # `heads` is asked right after a chain's last entry, so only the current subject is kept.
-            last_head.clear()
-            last_head[getattr(entry, subject_id)] = entry._subject_head  # type: ignore[attr-defined]
+            # `heads(key)` is asked once the walk has moved on to the next subject, so the previous
+            # subject's head is kept alongside the current one, and nothing older.
+            key = getattr(entry, subject_id)
+            if key not in last_head:
+                for older in list(last_head)[:-1]:
+                    del last_head[older]
+            last_head[key] = entry._subject_head  # type: ignore[attr-defined]
             yield entry
 
     def orphans() -> Iterator[Break]:

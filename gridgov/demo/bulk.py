@@ -43,6 +43,7 @@ from gridgov.cases.models import (
     TimelineEntry,
 )
 from gridgov.catalog.models import MatterItem, ResponsibleLevel
+from gridgov.core.chain import GENESIS, digest
 from gridgov.demo import geography, texts
 from gridgov.demo.catalogue import CATEGORIES, ItemSpec, fits
 from gridgov.people.models import Department, Role, RoleAssignment, User
@@ -412,23 +413,29 @@ class _Table:
                     copy.write_row(row)
 
 
-def _entry_rows(table: _Table, case_id: int, events: list[tuple], labels: dict[int, str]) -> list[tuple]:
-    return [
-        table.row(
-            {
-                "case_id": case_id,
-                "event": event,
-                "actor_id": actor_id,
-                "actor_label": labels.get(actor_id, "系统"),
-                "from_status": from_status,
-                "to_status": to_status,
-                "note": note,
-                "data": data,
-                "created_at": when,
-            }
-        )
-        for when, event, actor_id, from_status, to_status, note, data in events
-    ]
+def _entry_rows(
+    table: _Table, case_id: int, events: list[tuple], labels: dict[int, str], heads: dict[int, str]
+) -> list[tuple]:
+    """Rows of one case's entries, sealed into its hash chain in insertion order; `heads` keeps each
+    case's chain head, which the case row then carries (see gridgov.core.timeline)."""
+    rows = []
+    for when, event, actor_id, from_status, to_status, note, data in events:
+        values = {
+            "case_id": case_id,
+            "event": event,
+            "actor_id": actor_id,
+            "actor_label": labels.get(actor_id, "系统"),
+            "from_status": from_status,
+            "to_status": to_status,
+            "note": note,
+            "data": data or {},
+            "created_at": when,
+        }
+        prev = heads.get(case_id, GENESIS)
+        values["prev_hash"] = prev
+        values["hash"] = heads[case_id] = digest(prev, {k: values[k] for k in TimelineEntry.CHAIN_FIELDS})
+        rows.append(table.row(values))
+    return rows
 
 
 def bulk_cases(
@@ -455,14 +462,19 @@ def bulk_cases(
         made = [loader.make(start_seq + done + k) for k in range(size)]
         n_merge = round(size * SHARES[S.MERGED] / sum(SHARES.values()))
         merge_entries = _merge(loader, made, n_merge)
+        heads: dict[int, str] = {}
         entries = [
-            r for case, events, _ in made for r in _entry_rows(entries_t, case.pk, events, loader.labels)
+            r
+            for case, events, _ in made
+            for r in _entry_rows(entries_t, case.pk, events, loader.labels, heads)
         ]
         entries += [
             r
             for case_id, events in merge_entries
-            for r in _entry_rows(entries_t, case_id, events, loader.labels)
+            for r in _entry_rows(entries_t, case_id, events, loader.labels, heads)
         ]
+        for case, _events, _ratings in made:
+            case.timeline_head = heads.get(case.pk, "")
         ratings = [
             ratings_t.row(
                 {"case_id": case.pk, "round": r, "score": sc, "comment": c, "rated_by_id": u, "created_at": w}

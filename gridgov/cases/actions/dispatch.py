@@ -57,7 +57,9 @@ def case_dispatch(
     def change(case: Case) -> None:
         # After the gateway's own checks (scope, state, may dispatch at all): the page lists only these
         # workers and departments, and the API and imports must not reach further than the page.
-        if actor is not None and not access.may_dispatch_to(actor, worker=to_worker, department=to_department):
+        if actor is not None and not access.may_dispatch_to(
+            actor, worker=to_worker, department=to_department
+        ):
             raise PermissionDenied(
                 _("所选网格员或部门不在您的派单范围内"),
                 code="assignee_out_of_scope",

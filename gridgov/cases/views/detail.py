@@ -46,7 +46,9 @@ def detail_context(request: HttpRequest, case: Case, bound: dict | None = None, 
     bound = bound or {}
     timeline = selectors.case_timeline(case)
     score_labels = dict(RatingScore.choices)
+    contact = selectors.case_contact(user, case)
     for entry in timeline:
+        entry.actor_shown = selectors.shown_actor(entry, case, contact_visible=not contact.masked)
         score = (entry.data or {}).get("score")
         entry.score_label = score_labels.get(score, "") if isinstance(score, str) else ""
     context = {
@@ -59,7 +61,7 @@ def detail_context(request: HttpRequest, case: Case, bound: dict | None = None, 
         # Staff see the contact details they need to call back; a resident sees their own case anyway.
         "staff_view": not _is_requester_only(user),
         # Masked for everyone but the requester, the recorder, the dispatcher and the handler.
-        "contact": selectors.case_contact(user, case),
+        "contact": contact,
     }
     if "return" in allowed:
         context["return_form"] = bound.get("return") or ReturnForm()
