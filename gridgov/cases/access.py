@@ -168,6 +168,34 @@ def may_dispatch_to(user, *, worker: User | None = None, department: Department 
     return True
 
 
+def may_patrol(user: User) -> bool:
+    """巡查上报 is for grid workers: the case lands in their own grid unless they place it."""
+    return user.is_authenticated and user_roles(user).has(Role.GRID_WORKER)
+
+
+def has_inbox(user: User) -> bool:
+    """Whoever can be dispatched to: a grid worker, or a department's staff."""
+    roles = user_roles(user)
+    return roles.has(Role.GRID_WORKER) or roles.has(Role.DEPARTMENT)
+
+
+def is_requester_only(user: User) -> bool:
+    """A resident and nothing else: sees only their own cases, and not the staff's view of them."""
+    return set(user_roles(user).names) <= {Role.RESIDENT}
+
+
+def landing_page(user: User) -> str:
+    """Where a signed-in user starts: the console, the inbox, the KPIs or their own cases."""
+    roles = user_roles(user)
+    if user.is_superuser or roles.has(Role.DISPATCHER) or roles.has(Role.ADMIN):
+        return "cases:console"
+    if has_inbox(user):
+        return "cases:inbox"
+    if roles.has(Role.LEADER):
+        return "/kpi/"
+    return "cases:my"
+
+
 def may_dispatch_anywhere(user) -> bool:
     return user.is_authenticated and (
         user.is_superuser or bool(user_roles(user).regions(Role.DISPATCHER, Role.ADMIN))

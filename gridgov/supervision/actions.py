@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from gridgov.cases.actions import NOTE_MAX, apply_event
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.core import clock
-from gridgov.core.errors import Conflict, InvalidInput, NotFound
+from gridgov.core.errors import Conflict, InvalidInput
 from gridgov.core.fields import clean_text
 from gridgov.people.models import Department, User
-from gridgov.people.selectors import user_roles
+from gridgov.supervision import access
 from gridgov.supervision.models import CallRole, SupervisionOrder, Whistle, WhistleCall
 from gridgov.workcal.selectors import load_calendar
 
@@ -84,11 +84,7 @@ def whistle_report(*, actor: User, call_id: int, stage: str, text: str = "") -> 
     text = clean_text(
         text, field="text", label=_("报到内容"), max_len=NOTE_MAX, required=stage != "acknowledge"
     )
-    call = WhistleCall.objects.filter(
-        pk=call_id, department_id__in=user_roles(actor).department_ids()
-    ).first()
-    if call is None:
-        raise NotFound(_("没有找到本部门的吹哨任务"), code="call_not_found")
+    call = access.call_for(actor, call_id)
     now = clock.now()
 
     def change(case: Case) -> None:

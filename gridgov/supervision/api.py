@@ -16,15 +16,14 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from gridgov.cases import access
+from gridgov.cases import access as case_access
 from gridgov.cases import actions as case_actions
 from gridgov.cases.models import Case, ExtensionRequest
 from gridgov.cases.schemas import ErrorOut
 from gridgov.core import clock
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.people.models import Department, User
-from gridgov.people.selectors import user_roles
-from gridgov.supervision import actions, selectors
+from gridgov.supervision import access, actions, selectors
 from gridgov.supervision.models import SupervisionOrder, Whistle, WhistleCall
 
 router = Router(tags=["supervision"])
@@ -155,7 +154,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _visible(user: User, case_id: int) -> Case:
-    return access.case_for(user, case_id)
+    return case_access.case_for(user, case_id)
 
 
 def _department(pk: int | None, field: str) -> Department | None:
@@ -369,7 +368,7 @@ def case_whistle(request, case_id: int, payload: WhistleIn):
 @router.get("/whistle-calls", response={200: list[CallOut], **ERRORS}, summary="本部门收到的吹哨任务")
 def whistle_calls(request, open_only: bool = False):
     user = _user(request)
-    if not user_roles(user).department_ids():
+    if not access.may_answer_calls(user):
         raise PermissionDenied(_("只有部门办理人可以查看吹哨任务"), code="forbidden")
     calls = selectors.department_calls(user)
     if open_only:

@@ -27,8 +27,7 @@ from gridgov.cases.models import (
     ExtensionStatus,
 )
 from gridgov.cases.sla import case_clock, yellow_share
-from gridgov.people.models import Role
-from gridgov.people.selectors import user_roles
+from gridgov.supervision import access
 from gridgov.supervision.models import SupervisionOrder, Whistle, WhistleCall
 from gridgov.workcal.calendar import UNIT_LABELS, Unit, WorkCalendar
 from gridgov.workcal.selectors import load_calendar
@@ -124,13 +123,6 @@ def sla_snapshots(cases: Sequence[Case], now: datetime) -> dict[int, SlaView | N
 
 
 # -------------------------------------------------------------------------------------------- the desk
-
-
-def may_use_desk(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    roles = user_roles(user)
-    return user.is_superuser or roles.has(Role.LEADER) or roles.has(Role.DISPATCHER) or roles.has(Role.ADMIN)
 
 
 @dataclass
@@ -240,7 +232,7 @@ def call_is_late(call: WhistleCall, now: datetime) -> bool:
 def department_calls(user) -> QuerySet[WhistleCall]:
     """Whistle calls to this user's departments, unanswered first, then newest."""
     return (
-        WhistleCall.objects.filter(department_id__in=user_roles(user).department_ids())
+        access.calls_visible_to(user)
         .select_related("whistle", "case", "case__grid", "department")
         .order_by(F("resolved_at").asc(nulls_first=True), "-whistle__created_at", "id")
     )

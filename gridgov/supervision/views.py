@@ -25,15 +25,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from gridgov.cases import access
+from gridgov.cases import access as case_access
 from gridgov.cases import actions as case_actions
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.cases.workflow import CASE_WORKFLOW
 from gridgov.core import clock
 from gridgov.core.errors import DomainError, InvalidInput, NotFound
 from gridgov.people.models import Department
-from gridgov.people.selectors import signed_in_user, user_roles
-from gridgov.supervision import actions, selectors
+from gridgov.people.selectors import signed_in_user
+from gridgov.supervision import access, actions, selectors
 
 # Events the panel offers, each with the form that applies it.
 PANEL_EVENTS = (
@@ -55,9 +55,9 @@ CASE_RELATED = ("grid", "item", "category", "handler", "department", "owner_lead
 
 
 def _case_or_404(user, case_id: int) -> Case:
-    queryset = access.cases_visible_to(user).select_related(*CASE_RELATED)
+    queryset = case_access.cases_visible_to(user).select_related(*CASE_RELATED)
     try:
-        return access.case_for(user, case_id, queryset=queryset)
+        return case_access.case_for(user, case_id, queryset=queryset)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -110,7 +110,7 @@ def _desk_context(request: HttpRequest) -> dict:
     extensions = [
         e
         for e in selectors.pending_extensions(user)
-        if access.may_apply(user, e.case, CaseEvent.EXTENSION_DECIDE)
+        if case_access.may_apply(user, e.case, CaseEvent.EXTENSION_DECIDE)
     ]
     for extension in extensions:
         extension.unit_label = selectors.unit_label(extension.case.time_unit)
@@ -124,7 +124,7 @@ def _default_due(now: datetime) -> str:
 @login_required
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:
-    if not selectors.may_use_desk(request.user):
+    if not access.may_use_desk(request.user):
         raise DjangoPermissionDenied
     return render(request, "supervision/desk.html", _desk_context(request))
 
@@ -151,7 +151,7 @@ def _calls_context(request: HttpRequest) -> dict:
 @login_required
 @require_GET
 def calls(request: HttpRequest) -> HttpResponse:
-    if not user_roles(signed_in_user(request)).department_ids():
+    if not access.may_answer_calls(signed_in_user(request)):
         raise DjangoPermissionDenied
     return render(request, "supervision/calls.html", _calls_context(request))
 
@@ -168,7 +168,7 @@ REPORTED = {
 @require_POST
 def call_report(request: HttpRequest, call_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    if not user_roles(user).department_ids():
+    if not access.may_answer_calls(user):
         raise DjangoPermissionDenied
     stage = request.POST.get("stage", "")
     try:
@@ -192,7 +192,7 @@ def _panel_context(request: HttpRequest, case: Case) -> dict:
     user = signed_in_user(request)  # callers are @login_required
     now = clock.now()
     panel = selectors.case_panel(case)
-    my_departments = set(user_roles(user).department_ids())
+    my_departments = set(access.my_department_ids(user))
     my_calls = []
     for whistle in panel.whistles:
         for call in whistle.calls.all():
@@ -334,7 +334,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         message = apply(request, case)
     except DomainError as exc:
         # Shown on the page the form came from: the desk for desk forms, otherwise the panel.
-        if request.POST.get("from") == "desk" and selectors.may_use_desk(request.user):
+        if request.POST.get("from") == "desk" and access.may_use_desk(request.user):
             context = _desk_context(request)
             context.update(error=exc.message, error_case=case.pk, error_action=action)
             return render(request, "supervision/desk.html", context, status=exc.status)

@@ -107,7 +107,7 @@ def case_submit(
         raise InvalidInput(_("渠道无效"), code="invalid_channel")
     if channel == Channel.PHONE and not access.may_dispatch_anywhere(actor):
         raise PermissionDenied(_("只有派单员可以代录电话诉求"), code="forbidden")
-    if channel == Channel.PATROL and not user_roles(actor).has(Role.GRID_WORKER):
+    if channel == Channel.PATROL and (actor is None or not access.may_patrol(actor)):
         raise PermissionDenied(_("只有网格员可以巡查上报"), code="forbidden")
     if channel == Channel.WEB and actor is None:
         raise PermissionDenied(_("请先登录再提交诉求"), code="not_authenticated")

@@ -36,8 +36,7 @@ from gridgov.cases.views.plumbing import (
 )
 from gridgov.core import clock
 from gridgov.core.errors import DomainError, NotFound
-from gridgov.people.models import Role
-from gridgov.people.selectors import signed_in_user, user_roles
+from gridgov.people.selectors import signed_in_user
 
 
 def detail_context(request: HttpRequest, case: Case, bound: dict | None = None, panel: str = "") -> dict:
@@ -59,7 +58,7 @@ def detail_context(request: HttpRequest, case: Case, bound: dict | None = None, 
         "left": time_left(case, clock.now()),
         "max_photos": settings.GRIDGOV_MAX_PHOTOS,
         # Staff see the contact details they need to call back; a resident sees their own case anyway.
-        "staff_view": not _is_requester_only(user),
+        "staff_view": not access.is_requester_only(user),
         # Masked for everyone but the requester, the recorder, the dispatcher and the handler.
         "contact": contact,
     }
@@ -82,10 +81,6 @@ def detail_context(request: HttpRequest, case: Case, bound: dict | None = None, 
         context["merge_form"] = bound.get("merge") or MergeForm()
         context["similar"] = selectors.similar_open_cases(case)
     return context
-
-
-def _is_requester_only(user) -> bool:
-    return set(user_roles(user).names) <= {Role.RESIDENT}
 
 
 def render_detail(request, case, *, bound=None, panel="", status=200) -> HttpResponse:

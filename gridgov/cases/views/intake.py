@@ -27,8 +27,7 @@ from gridgov.cases.views.plumbing import (
 )
 from gridgov.core import clock
 from gridgov.core.errors import DomainError
-from gridgov.people.models import Role
-from gridgov.people.selectors import signed_in_user, user_roles
+from gridgov.people.selectors import signed_in_user
 from gridgov.territory.models import Region, RegionLevel
 
 
@@ -37,14 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return render(request, "core/landing.html")
-    roles = user_roles(user)
-    if user.is_superuser or roles.has(Role.DISPATCHER) or roles.has(Role.ADMIN):
-        return redirect("cases:console")
-    if roles.has(Role.GRID_WORKER) or roles.has(Role.DEPARTMENT):
-        return redirect("cases:inbox")
-    if roles.has(Role.LEADER):
-        return redirect("/kpi/")
-    return redirect("cases:my")
+    return redirect(access.landing_page(signed_in_user(request)))
 
 
 @require_GET
@@ -133,7 +125,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def patrol(request: HttpRequest) -> HttpResponse:
-    if not user_roles(signed_in_user(request)).has(Role.GRID_WORKER):
+    if not access.may_patrol(signed_in_user(request)):
         raise DjangoPermissionDenied
     return _case_form(request, channel=Channel.PATROL, template="cases/report.html")
 
@@ -163,8 +155,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    roles = user_roles(signed_in_user(request))
-    if not (roles.has(Role.GRID_WORKER) or roles.has(Role.DEPARTMENT)):
+    if not access.has_inbox(signed_in_user(request)):
         raise DjangoPermissionDenied
     now = clock.now()
     from gridgov.supervision.selectors import sla_snapshots
@@ -176,5 +167,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/inbox.html",
-        {"rows": rows, "waiting": waiting, "is_worker": roles.has(Role.GRID_WORKER)},
+        {"rows": rows, "waiting": waiting, "is_worker": access.may_patrol(signed_in_user(request))},
     )
