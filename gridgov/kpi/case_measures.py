@@ -55,6 +55,20 @@ class CaseFacts:
     returns: int  # RETURN timeline entries
 
 
+# The facts read straight from the case row (the rest come from its timeline and ratings).
+ROW_FIELDS = (
+    "status",
+    "created_at",
+    "region_path",
+    "category_id",
+    "dispatched_at",
+    "accepted_at",
+    "resolved_at",
+    "deadline_at",
+    "rework_count",
+)
+
+
 def contribution(facts: CaseFacts) -> Contribution | None:
     """What one case adds to the rollups now. The one definition; rebuild and the event hook share it."""
     if facts.status == CaseStatus.MERGED:
@@ -139,36 +153,21 @@ def case_contributions() -> Iterable[tuple[int, Contribution]]:
             n_return=_entry_count(CaseEvent.RETURN),
         )
         .order_by("pk")
-        .values_list(
-            "pk",
-            "status",
-            "created_at",
-            "region_path",
-            "category_id",
-            "dispatched_at",
-            "accepted_at",
-            "resolved_at",
-            "deadline_at",
-            "rework_count",
-            "latest_score",
-            "n_resolve",
-            "n_dispatch",
-            "n_return",
-        )
+        .values(*ROW_FIELDS, "pk", "latest_score", "n_resolve", "n_dispatch", "n_return")
     )
-    for pk, *facts, latest_score, n_resolve, n_dispatch, n_return in rows.iterator(chunk_size=2000):
+    for row in rows.iterator(chunk_size=2000):
         found = contribution(
             CaseFacts(
-                *facts,
-                rated=latest_score is not None,
-                satisfied=latest_score in SATISFIED,
-                resolutions=n_resolve,
-                dispatches=n_dispatch,
-                returns=n_return,
+                **{name: row[name] for name in ROW_FIELDS},
+                rated=row["latest_score"] is not None,
+                satisfied=row["latest_score"] in SATISFIED,
+                resolutions=row["n_resolve"],
+                dispatches=row["n_dispatch"],
+                returns=row["n_return"],
             )
         )
         if found is not None:
-            yield pk, found
+            yield row["pk"], found
 
 
 # -------------------------------------------------------------------------------- computed from rows

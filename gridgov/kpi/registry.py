@@ -89,8 +89,6 @@ def register_measures(domain: Domain, *measures: Measure) -> None:
     """Add a domain's measures (call from AppConfig.ready). Registering the same measure again is a no-op."""
     if domain.key in _domains and _domains[domain.key] != domain:
         raise ImproperlyConfigured(f"KPI domain {domain.key!r} is registered twice with different settings")
-    _domains[domain.key] = domain
-    known = _measures.setdefault(domain.key, [])
     for measure in measures:
         sources = [measure.rollup is not None, measure.compute is not None, measure.derive is not None]
         if sum(sources) != 1:
@@ -105,11 +103,16 @@ def register_measures(domain: Domain, *measures: Measure) -> None:
             raise ImproperlyConfigured(
                 f"domain {domain.key!r} serves rollups but has no recompute (kpi_verify needs it)"
             )
+    # Checked before anything is stored, so a refused registration leaves the registry as it was.
+    known = list(_measures.get(domain.key, []))
+    for measure in measures:
         existing = next((m for m in known if m.key == measure.key), None)
         if existing is None:
             known.append(measure)
         elif existing != measure:
             raise ImproperlyConfigured(f"measure {domain.key}.{measure.key} is registered twice")
+    _domains[domain.key] = domain
+    _measures[domain.key] = known
 
 
 def unregister_domain(key: str) -> None:
