@@ -74,7 +74,7 @@ def bench_classifier() -> list[str]:
 def bench_geo(n_side: int = 317, n_queries: int = 50_000) -> list[str]:
     import numpy as np
 
-    from gridgov.intel.geo import GridIndex, synthetic_grids
+    from gridgov.territory.geo import GridIndex, synthetic_grids
 
     items = synthetic_grids(n_side, seed=0)
     t0 = time.perf_counter()
@@ -102,9 +102,9 @@ def bench_geo(n_side: int = 317, n_queries: int = 50_000) -> list[str]:
 
 
 def bench_address() -> list[str]:
-    from gridgov.intel.address import AddressMatcher
+    from gridgov.territory.address import AddressMatcher
 
-    data = json.loads((ROOT / "gridgov/intel/data/address_cases.json").read_text(encoding="utf-8"))
+    data = json.loads((ROOT / "gridgov/territory/data/address_cases.json").read_text(encoding="utf-8"))
     matcher = AddressMatcher([tuple(e) for e in data["entries"]])
     right = answered = wrong = 0
     for text, gold in data["cases"]:
@@ -115,7 +115,7 @@ def bench_address() -> list[str]:
             wrong += got != gold
     n = len(data["cases"])
     return [
-        "### Address text → grid (gridgov/intel/data/address_cases.json)",
+        "### Address text → grid (gridgov/territory/data/address_cases.json)",
         "",
         f"- {n} labelled texts ({sum(g is None for _, g in data['cases'])} should give no grid): "
         f"exact **{right}/{n} = {right / n:.3f}**; wrong grid given {wrong}/{answered} answered",

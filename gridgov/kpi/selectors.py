@@ -1,6 +1,10 @@
 """Leader measures (指标): received, completed, satisfaction, rework, handling time, by region and category.
 
-How to add a measure: add a field to `Measures`, its aggregate to `_aggregates()` (the one place that
+A domain adds a measure through the registry (`registry.py`, docs/kpi.md "Adding a measure"); the
+case ones are in `case_measures.py`. `figures_for` reads them into `KpiReport.figures`. The tables
+below are the case breakdowns by sub-region and category and the whistle table by department.
+
+To add a column to the case breakdown tables: add a field to `Measures`, its aggregate to `_aggregates()` (the one place that
 says which cases and which timestamps count), a `Column` to `COLUMNS` if it is shown, and a line to
 docs/kpi.md. Page, JSON, chart and Excel all read `COLUMNS` and `Measures`, so nothing else changes.
 
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import (
@@ -34,9 +38,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest, StrIndex, Substr
-from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.cases.models import (
@@ -53,57 +55,15 @@ from gridgov.cases.models import (
     TimelineEntry,
 )
 from gridgov.core import clock
-from gridgov.core.errors import InvalidInput
+
+# period_from is re-exported: the views and the API parse periods through selectors.
+from gridgov.kpi.period import Period
+from gridgov.kpi.period import period_from as period_from
+from gridgov.kpi.registry import DomainFigures, figures_for
 from gridgov.supervision.models import WhistleCall
 from gridgov.territory.models import Region, RegionLevel
 
 SATISFIED_SCORES = (RatingScore.SATISFIED, RatingScore.BASIC)
-MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-# ---------------------------------------------------------------------------------------------- period
-
-
-@dataclass(frozen=True)
-class Period:
-    """Calendar days in the county's time zone, both ends included."""
-
-    start: date
-    end: date
-
-    @property
-    def start_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def end_before(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-
-
-def _parse_date(value: str, label: str) -> date:
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            _("%(label)s格式应为 YYYY-MM-DD（如 2025-01-31）") % {"label": label}, code="invalid_date"
-        ) from None
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise InvalidInput(
-            _("%(label)s超出范围（%(min)s–%(max)s 年）") % {"label": label, "min": MIN_YEAR, "max": MAX_YEAR},
-            code="invalid_date",
-        )
-    return parsed
-
-
-def period_from(start: str | None = "", end: str | None = "") -> Period:
-    """Parse YYYY-MM-DD parameters; default is this year up to today."""
-    today = timezone.localdate(clock.now())
-    start, end = (start or "").strip(), (end or "").strip()
-    start_day = _parse_date(start, _("开始日期")) if start else date(today.year, 1, 1)
-    end_day = _parse_date(end, _("结束日期")) if end else max(today, start_day)
-    if end_day < start_day:
-        raise InvalidInput(_("结束日期不能早于开始日期"), code="invalid_period")
-    return Period(start_day, end_day)
 
 
 # -------------------------------------------------------------------------------------------- measures
@@ -400,7 +360,7 @@ class DepartmentRow:
     measures: WhistleMeasures
 
 
-def _by_department(region: Region, period: Period, now: datetime) -> list[DepartmentRow]:
+def by_department(region: Region, period: Period, now: datetime) -> list[DepartmentRow]:
     """One grouped query over the calls of whistles blown in the period on cases in the region."""
     region_q = Q(case__region_path__startswith=region.path)
     if region.level == RegionLevel.COUNTY:
@@ -460,6 +420,7 @@ class KpiReport:
     by_region: list[Row]
     by_category: list[Row]
     by_department: list[DepartmentRow]
+    figures: list[DomainFigures]  # every registered domain's measures for the region (registry.py)
 
     @property
     def whistle_total(self) -> WhistleMeasures:
@@ -522,7 +483,8 @@ def kpi_report(region: Region, period: Period, *, scope: list[Region] | None = N
         total=total,
         by_region=_by_region(region, period, now),
         by_category=_by_category(region, period, now),
-        by_department=_by_department(region, period, now),
+        by_department=by_department(region, period, now),
+        figures=figures_for(region, period),
     )
 
 
@@ -553,4 +515,23 @@ def report_as_dict(report: KpiReport) -> dict:
         "whistle_columns": [{"key": c.key, "label": c.label, "unit": c.unit} for c in WHISTLE_COLUMNS],
         "whistle_total": report.whistle_total.as_dict(),
         "by_department": [{"label": r.label, **r.measures.as_dict()} for r in report.by_department],
+        "measures": [
+            {
+                "domain": group.domain.key,
+                "label": str(group.domain.label),
+                "measures": [
+                    {
+                        "code": f.code,
+                        "label": str(f.measure.label),
+                        "unit": f.measure.unit.value,
+                        "value": f.value,
+                        "description": str(f.measure.description),
+                        "source": f.measure.source,
+                        "drill": f.drill,
+                    }
+                    for f in group.figures
+                ],
+            }
+            for group in report.figures
+        ],
     }

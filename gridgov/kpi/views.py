@@ -12,6 +12,7 @@ from gridgov.core.errors import DomainError
 from gridgov.kpi import selectors
 from gridgov.kpi.access import kpi_region_for
 from gridgov.kpi.export import XLSX_TYPE, report_xlsx
+from gridgov.kpi.registry import UNIT_LABELS, Figure, Unit
 
 
 def _report(request: HttpRequest) -> selectors.KpiReport:
@@ -28,6 +29,17 @@ def _cells(measures, columns=selectors.COLUMNS) -> list[str]:
     return cells
 
 
+def _figure_text(figure: Figure) -> str:
+    value = figure.value
+    if value is None:
+        return "—"
+    if figure.measure.unit == Unit.PERCENT:
+        return f"{value}%"
+    if figure.measure.unit == Unit.HOURS:
+        return f"{value} {UNIT_LABELS[Unit.HOURS]}"
+    return str(value)
+
+
 def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return render(request, "kpi/error.html", {"error": exc.message}, status=exc.status)
 
@@ -42,6 +54,10 @@ def kpi(request: HttpRequest) -> HttpResponse:
     params = {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()}
     context = {
         "report": report,
+        "domain_groups": [
+            (group.domain, [(figure, _figure_text(figure)) for figure in group.figures])
+            for group in report.figures
+        ],
         "columns": selectors.COLUMNS,
         "total_cells": _cells(report.total),
         "region_rows": [(row, _cells(row.measures)) for row in report.by_region],

@@ -7,6 +7,9 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from gridgov.cases import actions as case_actions
+        from gridgov.supervision import measures
+
+        measures.register()  # 吹哨报到 figures on the leaders' KPI page
         from gridgov.supervision.actions import lead_must_have_resolved
 
         if lead_must_have_resolved not in case_actions.resolve_guards:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
 
-from gridgov.intel.address import AddressEntry, AddressMatch, AddressMatcher
-from gridgov.intel.geo import GridIndex
+from gridgov.territory.address import AddressEntry, AddressMatch, AddressMatcher
+from gridgov.territory.geo import GridIndex
 from gridgov.territory.models import Compound, Region, RegionLevel
 from gridgov.territory.scope import within_q
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gridgov.intel.address import AddressEntry, AddressMatcher, building_number, chinese_number
+from gridgov.territory.address import AddressEntry, AddressMatcher, building_number, chinese_number
 
 ENTRIES = [
     AddressEntry("G1", "城关镇", "东门社区", "阳光花园", "1栋"),

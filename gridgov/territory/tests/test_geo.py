@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridgov.intel.geo import GridIndex, synthetic_grids
+from gridgov.territory.geo import GridIndex, synthetic_grids
 
 # Two unit squares sharing the edge x = 1, and a third touching only at the corner (2, 1).
 SQUARES = [
