@@ -11,6 +11,7 @@ from gridgov.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from gridgov.people.models import Role
 from gridgov.people.selectors import user_roles
 from gridgov.territory.models import Region, RegionLevel
+from gridgov.territory.scope import covers_any
 
 KPI_ROLES = (Role.LEADER, Role.DISPATCHER, Role.ADMIN)
 
@@ -26,7 +27,7 @@ def kpi_scope(user) -> list[Region]:
 
 
 def in_scope(scope: list[Region], region: Region) -> bool:
-    return any(region.path.startswith(top.path) for top in scope)
+    return covers_any(scope, region.path)
 
 
 def kpi_region_for(user, code: str | None) -> tuple[Region, list[Region]]:

@@ -30,6 +30,7 @@ from gridgov.kpi.models import Contribution as ContributionRow
 from gridgov.kpi.models import Rollup
 from gridgov.kpi.period import Period
 from gridgov.territory.models import Region, RegionLevel
+from gridgov.territory.scope import within_q
 
 # measure -> (count, total); total is in the measure's integer base unit (milliseconds for durations).
 Values = Mapping[str, tuple[int, int]]
@@ -137,7 +138,7 @@ def rollup_record(
 
 def covers_path(region: Region, field_name: str = "path") -> Q:
     """The rows under a region: the path starts with the region's path; the county also has "" (unlocated)."""
-    q = Q(**{f"{field_name}__startswith": region.path})
+    q = within_q(region, field_name)
     if region.level == RegionLevel.COUNTY:
         q |= Q(**{field_name: ""})
     return q

@@ -62,6 +62,7 @@ from gridgov.kpi.period import period_from as period_from
 from gridgov.kpi.registry import DomainFigures, figures_for
 from gridgov.supervision.models import WhistleCall
 from gridgov.territory.models import Region, RegionLevel
+from gridgov.territory.scope import covers_any, within_q
 
 SATISFIED_SCORES = (RatingScore.SATISFIED, RatingScore.BASIC)
 
@@ -274,7 +275,7 @@ def _measures(row: Mapping[str, Any]) -> Measures:
 
 
 def _region_q(region: Region) -> Q:
-    q = Q(region_path__startswith=region.path)
+    q = within_q(region)
     if region.level == RegionLevel.COUNTY:
         # Cases not yet located in a grid belong to the county (as in cases.access).
         q |= Q(region_path="")
@@ -362,7 +363,7 @@ class DepartmentRow:
 
 def by_department(region: Region, period: Period, now: datetime) -> list[DepartmentRow]:
     """One grouped query over the calls of whistles blown in the period on cases in the region."""
-    region_q = Q(case__region_path__startswith=region.path)
+    region_q = within_q(region, "case__region_path")
     if region.level == RegionLevel.COUNTY:
         region_q |= Q(case__region_path="")
     acknowledged = Q(acknowledged_at__isnull=False)
@@ -496,7 +497,7 @@ def _ancestors_in_scope(region: Region, scope: list[Region]) -> list[Region]:
         else {}
     )
     chain = [by_code[c] for c in codes[:-1] if c in by_code] + [region]
-    return [r for r in chain if any(r.path.startswith(top.path) for top in scope)]
+    return [r for r in chain if covers_any(scope, r.path)]
 
 
 def report_as_dict(report: KpiReport) -> dict:
