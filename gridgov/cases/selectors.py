@@ -92,7 +92,7 @@ def similar_open_cases(case: Case, limit: int = 5) -> list[tuple[Case, float]]:
     for the dispatcher's merge offer. Tuned for precision: see docs/intel.md for measured figures."""
     from datetime import timedelta
 
-    from gridgov.intel.dedup import CaseText, find_duplicates
+    from gridgov.cases.duplicates import CaseText, find_duplicates
     from gridgov.territory.selectors import grid_neighbours
 
     window = timedelta(days=7)

@@ -1,7 +1,7 @@
 """The labelled duplicate-detection set (gridgov/intel/data/dedup_cases.json) and its scoring.
 
 The set is generated once from hand-written complaint phrasings (`python -m
-gridgov.intel.dedup_examples` rewrites the JSON); the JSON is committed so figures are reproducible.
+gridgov.cases.duplicates_examples` rewrites the JSON); the JSON is committed so figures are reproducible.
 Each problem has four phrasings written the way residents actually write — different words,
 order and detail — so "the same problem reworded" is not string-equal. Queries are labelled:
   dup            same place, same problem, other phrasing, 0–5 days later          → duplicate
@@ -18,7 +18,7 @@ import json
 import random
 from pathlib import Path
 
-from gridgov.intel.dedup import CaseText, find_duplicates
+from gridgov.cases.duplicates import CaseText, find_duplicates
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "dedup_cases.json"
 

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from gridgov.cases import access as case_access
 from gridgov.cases import actions as case_actions
+from gridgov.cases import sla
 from gridgov.cases.models import Case, ExtensionRequest
 from gridgov.cases.schemas import ErrorOut
 from gridgov.core import clock
@@ -167,7 +168,7 @@ def _department(pk: int | None, field: str) -> Department | None:
 
 
 def sla_out(case: Case) -> dict:
-    view = selectors.sla_view(case, clock.now())
+    view = sla.sla_view(case, clock.now())
     snap = view.snapshot if view else None
     return {
         "case_id": case.pk,

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.cases import access as case_access
 from gridgov.cases import actions as case_actions
+from gridgov.cases import sla
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.cases.workflow import CASE_WORKFLOW
 from gridgov.core import clock
@@ -113,7 +114,7 @@ def _desk_context(request: HttpRequest) -> dict:
         if case_access.may_apply(user, e.case, CaseEvent.EXTENSION_DECIDE)
     ]
     for extension in extensions:
-        extension.unit_label = selectors.unit_label(extension.case.time_unit)
+        extension.unit_label = sla.unit_label(extension.case.time_unit)
     return {"rows": rows, "extensions": extensions, "now": now, "default_due": _default_due(now)}
 
 
@@ -205,7 +206,7 @@ def _panel_context(request: HttpRequest, case: Case) -> dict:
     context = {
         "case": case,
         "panel": panel,
-        "sla": selectors.sla_view(case, now, panel.pauses),
+        "sla": sla.sla_view(case, now, panel.pauses),
         "allowed": allowed,
         "my_calls": my_calls,
         "now": now,

@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gridgov.cases import access
-from gridgov.cases.actions.dispatch import case_dispatch
 from gridgov.cases.actions.gateway import store_photos
 from gridgov.cases.models import (
     AttachmentKind,
@@ -22,16 +21,16 @@ from gridgov.cases.models import (
     Channel,
 )
 from gridgov.cases.workflow import CASE_WORKFLOW
-from gridgov.catalog.models import Category, MatterItem, ResponsibleLevel
+from gridgov.catalog.models import Category, MatterItem
 from gridgov.core import clock
-from gridgov.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied
 from gridgov.core.fields import clean_phone, clean_text
 from gridgov.core.uploads import (
     files_committed,
     forget_new_files,
     photos_check,
 )
-from gridgov.people.models import Role, RoleAssignment, User
+from gridgov.people.models import Role, User
 from gridgov.people.selectors import user_roles
 from gridgov.territory.models import Region, RegionLevel
 from gridgov.territory.selectors import grid_at, grid_for_address
@@ -61,28 +60,24 @@ def _new_tracking_no() -> str:
     )
 
 
+# Smart dispatch plugs in here without cases importing it (intel registers both from its AppConfig):
+# a suggester proposes a category for a new case (the `suggested_*` fields of `Case`); an after-submit
+# step may act on the committed case (auto-dispatch) and returns it. Neither may stop a submission.
+Suggester = Callable[[str, str], dict]
+suggesters: list[Suggester] = []
+after_submit: list[Callable[[Case], Case]] = []
+
+
 def _suggest(title: str, description: str) -> dict:
-    """Ask the dispatch model for a category; never let it stop a submission."""
-    try:
-        from gridgov.intel.classifier import suggest
-    except ImportError:
-        return {}
-    try:
-        suggestion = suggest(title, description)
-    except Exception:  # a broken model file must not lose a resident's request
-        log.exception("dispatch suggestion failed")
-        return {}
-    # A model trained on the dataset predicts category names; one trained on closed cases, item codes.
-    category = Category.objects.filter(name=suggestion.label).first() if suggestion.label else None
-    if category is None and suggestion.label:
-        item = MatterItem.objects.filter(code=suggestion.label).select_related("category").first()
-        category = item.category if item else None
-    return {
-        "suggested_category": category,
-        "suggested_label": suggestion.label or "",
-        "suggested_confidence": suggestion.confidence,
-        "suggestion_model": suggestion.model_version,
-    }
+    for suggester in suggesters:
+        try:
+            fields = suggester(title, description)
+        except Exception:  # a broken model file must not lose a resident's request
+            log.exception("dispatch suggestion failed")
+            continue
+        if fields:
+            return fields
+    return {}
 
 
 def case_submit(
@@ -199,44 +194,14 @@ def case_submit(
         forget_new_files()
         raise
     files_committed()
-    case = _auto_dispatch(case)
+    for step in after_submit:
+        try:
+            case = step(case)
+        except Exception:  # the case is committed; a failing extra step must not turn it into an error
+            log.exception(
+                "after-submit step %s failed for %s", getattr(step, "__name__", step), case.tracking_no
+            )
     return case, True
-
-
-def _auto_dispatch(case: Case) -> Case:
-    """Dispatch a confident grid-level matter straight to the grid's worker, if the county allows it.
-
-    Needs a model trained on catalogue item codes (from the platform's closed cases), a located case,
-    a grid-level item and a worker for the grid; anything less leaves the case to the dispatcher.
-    """
-    from gridgov.intel.models import DispatchPolicy
-
-    policy = DispatchPolicy.current()
-    if not policy.auto_dispatch or case.grid_id is None or not case.suggested_label:
-        return case
-    if (case.suggested_confidence or 0) < policy.min_confidence:
-        return case
-    item = MatterItem.objects.filter(
-        code=case.suggested_label, active=True, responsible_level=ResponsibleLevel.GRID
-    ).first()
-    worker = (
-        RoleAssignment.objects.filter(role=Role.GRID_WORKER, region_id=case.grid_id)
-        .select_related("user")
-        .first()
-    )
-    if item is None or worker is None:
-        return case
-    try:
-        return case_dispatch(
-            actor=None,
-            case_id=case.pk,
-            item=item,
-            to_worker=worker.user,
-            note=f"自动派单（置信度 {case.suggested_confidence:.2f}）",
-        )
-    except DomainError:
-        log.exception("auto-dispatch of %s failed; left for the dispatcher", case.tracking_no)
-        return case
 
 
 def _same_submitter(existing: Case, actor: User | None) -> Case:

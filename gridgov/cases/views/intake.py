@@ -158,7 +158,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not access.has_inbox(signed_in_user(request)):
         raise DjangoPermissionDenied
     now = clock.now()
-    from gridgov.supervision.selectors import sla_snapshots
+    from gridgov.cases.sla import sla_snapshots
 
     cases = list(selectors.handler_inbox(request.user)[:300])
     views = sla_snapshots(cases, now)

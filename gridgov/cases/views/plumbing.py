@@ -83,7 +83,7 @@ def is_htmx(request: HttpRequest) -> bool:
 def time_left(case: Case, now: datetime, view=None) -> dict | None:
     """Time to the handling deadline on the working calendar, with pauses and extensions counted, as
     words and a traffic light (green / yellow at the county's share / red)."""
-    from gridgov.supervision.selectors import sla_view
+    from gridgov.cases.sla import sla_view
 
     if case.status not in OPEN_STATUSES or case.dispatched_at is None:
         return None

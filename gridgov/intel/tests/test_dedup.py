@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from gridgov.cases.duplicates import CaseText, find_duplicates
 from gridgov.intel import dedup_examples
-from gridgov.intel.dedup import CaseText, find_duplicates
 
 T0 = dt.datetime(2026, 11, 20, 9, 0)
 OPEN = [

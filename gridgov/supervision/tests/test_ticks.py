@@ -11,7 +11,7 @@ import time_machine
 
 from gridgov.cases import actions
 from gridgov.cases.models import CaseEvent, CaseStatus
-from gridgov.supervision.selectors import sla_view
+from gridgov.cases.sla import sla_view
 from gridgov.supervision.tests.flow import accepted_litter, at, escalations, events, fresh
 from gridgov.supervision.ticks import sla_tick
 
