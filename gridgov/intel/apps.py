@@ -6,7 +6,7 @@ class IntelConfig(AppConfig):
     label = "intel"
 
     def ready(self) -> None:
+        from gridgov.core.jobs import register_job
         from gridgov.intel.warnings import warnings_tick
-        from gridgov.notify.ticks import register_tick
 
-        register_tick("intel-warnings", warnings_tick, 15 * 60)
+        register_job("intel-warnings", warnings_tick, 15 * 60)

@@ -6,10 +6,10 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,6 @@ from gridgov.notify.models import (
     DeliveryChannel,
     DeliveryStatus,
     Notification,
-    TickRun,
     WebhookEndpoint,
 )
 from gridgov.people.models import User
@@ -359,21 +358,3 @@ def webhook_endpoint_check(endpoint: WebhookEndpoint) -> None:
         raise InvalidInput(
             _('消息类型须为类型代码的列表，如 ["case.dispatched"]'), code="invalid_webhook_kinds"
         )
-
-
-# ---------------------------------------------------------------- ticks
-
-
-def tick_claim(*, name: str, period_start: datetime, worker: str) -> TickRun | None:
-    """Insert-or-skip the run of `name` for this period; None when some worker already has it."""
-    try:
-        with transaction.atomic():
-            return TickRun.objects.create(
-                name=name, period_start=period_start, worker=worker, started_at=clock.now()
-            )
-    except IntegrityError:
-        return None
-
-
-def tick_finish(*, run: TickRun, error: str = "") -> None:
-    TickRun.objects.filter(pk=run.pk).update(finished_at=clock.now(), error=error[:4000])

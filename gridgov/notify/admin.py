@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import DomainError
 from gridgov.notify import actions
-from gridgov.notify.models import Delivery, DeliveryStatus, Notification, TickRun, WebhookEndpoint
+from gridgov.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
 
 
 class ReadOnlyMixin:
@@ -129,13 +129,3 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         found = super().get_actions(request)
         found.pop("delete_selected", None)  # endpoints with deliveries are protected; deactivate instead
         return found
-
-
-@admin.register(TickRun)
-class TickRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("name", "period_start", "worker", "started_at", "finished_at", "failed")
-    list_filter = ("name",)
-
-    @admin.display(boolean=True, description=_("失败"))
-    def failed(self, obj: TickRun) -> bool:
-        return bool(obj.error)

@@ -1,4 +1,4 @@
-"""Notifications (消息): the in-app inbox row, its per-channel outbox rows, webhook endpoints and tick runs.
+"""Notifications (消息): the in-app inbox row, its per-channel outbox rows and webhook endpoints.
 
 A notification is written in the same transaction as the event it tells about; the worker then delivers
 each outbox row (`Delivery`) outside any request. See docs/notifications.md for the guarantees.
@@ -137,22 +137,3 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_channel_display()} {self.get_status_display()}"
-
-
-class TickRun(models.Model):
-    """One run of a periodic job for one period; the unique key makes it run once across workers."""
-
-    name = models.CharField(max_length=100)
-    period_start = models.DateTimeField()
-    worker = models.CharField(max_length=100)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("定时任务记录")
-        verbose_name_plural = _("定时任务记录")
-        constraints = [models.UniqueConstraint(fields=["name", "period_start"], name="tick_once_per_period")]
-
-    def __str__(self) -> str:
-        return f"{self.name} @ {self.period_start:%Y-%m-%d %H:%M:%S}"
