@@ -6,13 +6,12 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
+from gridgov.core.api import ERRORS
+from gridgov.core.paging import PAGE_SIZE_MAX, Window
 from gridgov.notify import actions, selectors
 from gridgov.notify.models import Notification
 
 router = Router(tags=["notifications"])
-
-LIMIT_MAX = 100
-OFFSET_MAX = 10**9  # past the end of any inbox; keeps OFFSET inside a 64-bit integer (2**63 was a 500)
 
 
 class NotificationOut(Schema):
@@ -45,29 +44,29 @@ class MarkedOut(Schema):
     marked: int
 
 
-@router.get("", response=InboxOut, summary="我的消息")
+@router.get("", response={200: InboxOut, **ERRORS}, summary="我的消息")
 def list_notifications(request, unread: bool = False, limit: int = 20, offset: int = 0):
-    limit = min(max(limit, 1), LIMIT_MAX)
-    offset = min(max(offset, 0), OFFSET_MAX)
+    # Clamped, not refused: `limit` above the maximum reads the maximum (PAGE_SIZE_MAX).
+    window = Window.of_offset(offset=offset, limit=limit, limit_max=PAGE_SIZE_MAX)
     qs = selectors.inbox(request.user, unread_only=unread)
     return {
         "unread": selectors.unread_count(request.user),
         "total": qs.count(),
-        "items": list(qs[offset : offset + limit]),
+        "items": window.rows(qs),
     }
 
 
-@router.get("/unread-count", response=CountOut, summary="未读消息数")
+@router.get("/unread-count", response={200: CountOut, **ERRORS}, summary="未读消息数")
 def unread_count(request):
     return {"unread": selectors.unread_count(request.user)}
 
 
-@router.post("/read-all", response=MarkedOut, summary="全部标为已读")
+@router.post("/read-all", response={200: MarkedOut, **ERRORS}, summary="全部标为已读")
 def read_all(request):
     return {"marked": actions.notifications_mark_all_read(actor=request.user)}
 
 
-@router.post("/{notification_id}/read", response=NotificationOut, summary="标为已读")
+@router.post("/{notification_id}/read", response={200: NotificationOut, **ERRORS}, summary="标为已读")
 def read(request, notification_id: int):
     notification = actions.notification_mark_read(actor=request.user, notification_id=notification_id)
     return selectors.inbox(request.user).get(pk=notification.pk)
