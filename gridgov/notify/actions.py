@@ -24,6 +24,7 @@ from gridgov.notify.models import (
     Notification,
     WebhookEndpoint,
 )
+from gridgov.notify.subjects import LINK_MAX, Subject
 from gridgov.people.models import User
 
 log = logging.getLogger("gridgov.notify")
@@ -53,7 +54,7 @@ def notification_create(
     kind: str,
     title: str,
     body: str = "",
-    case=None,
+    subject: Subject | None = None,
     dedupe_key: str,
     link: str = "",
 ) -> Notification:
@@ -61,14 +62,15 @@ def notification_create(
 
     Call it from inside the transaction of the event it tells about, so both commit or neither does.
     Idempotent on (dedupe_key, recipient): a second call for the same event returns the first row and
-    adds no deliveries, so each event reaches each person once per channel.
+    adds no deliveries, so each event reaches each person once per channel. `subject` names the record
+    it is about (any domain's, see notify/subjects.py); `link` defaults to the subject's page.
     """
     return _create(
         recipient,
         kind=kind,
         title=title,
         body=body,
-        case=case,
+        subject=subject,
         dedupe_key=dedupe_key,
         link=link,
         endpoints=None,
@@ -81,11 +83,12 @@ def notifications_create(
     kind: str,
     title: str,
     body: str = "",
-    case=None,
+    subject: Subject | None = None,
     dedupe_key: str,
     link: str = "",
 ) -> list[Notification]:
     """`notification_create` for several people (each once, whatever the iterable repeats)."""
+    subject = subject.checked() if subject is not None else None  # refused before any row is written
     seen: set[int] = set()
     endpoints = list(WebhookEndpoint.objects.filter(active=True))
     made = []
@@ -99,7 +102,7 @@ def notifications_create(
                 kind=kind,
                 title=title,
                 body=body,
-                case=case,
+                subject=subject,
                 dedupe_key=dedupe_key,
                 link=link,
                 endpoints=endpoints,
@@ -108,7 +111,9 @@ def notifications_create(
     return made
 
 
-def _create(recipient: User, *, kind, title, body, case, dedupe_key, link, endpoints) -> Notification:
+def _create(
+    recipient: User, *, kind, title, body, subject: Subject | None, dedupe_key, link, endpoints
+) -> Notification:
     if not KIND_RE.match(kind or "") or len(kind) > 40:
         raise InvalidInput(_("消息类型格式不正确"), code="invalid_notification_kind")
     dedupe_key = (dedupe_key or "").strip()
@@ -119,6 +124,10 @@ def _create(recipient: User, *, kind, title, body, case, dedupe_key, link, endpo
         raise InvalidInput(_("消息标题不能为空"), code="invalid_notification_title")
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1] + "…"
+    subject = subject.checked() if subject is not None else None
+    link = link or (subject.link if subject is not None else "")
+    if len(link) > LINK_MAX or (link and not link.startswith("/")):
+        raise InvalidInput(_("消息链接须为站内地址"), code="invalid_notification_link")
     now = clock.now()
     # get_or_create runs its INSERT in a savepoint: a duplicate (even a concurrent one) leaves the
     # caller's transaction usable and returns the existing row.
@@ -129,7 +138,9 @@ def _create(recipient: User, *, kind, title, body, case, dedupe_key, link, endpo
             "kind": kind,
             "title": title,
             "body": body or "",
-            "case": case,
+            "subject_type": subject.type if subject is not None else "",
+            "subject_id": subject.id if subject is not None else None,
+            "subject_title": subject.title if subject is not None else "",
             "link": link,
             "created_at": now,
         },
@@ -231,7 +242,7 @@ def deliveries_claim(*, worker: str, limit: int, lease: timedelta) -> Claim:
             )
     claimed = list(
         Delivery.objects.filter(pk__in=ids, locked_by=worker)
-        .select_related("notification__recipient", "notification__case", "endpoint")
+        .select_related("notification__recipient", "endpoint")
         .order_by("next_attempt_at", "id")
     )
     return Claim(claimed, buried=len(spent))

@@ -41,11 +41,17 @@ class DeliveryInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("created_at", "recipient", "kind", "title", "case", "read_at")
-    list_filter = ("kind",)
-    search_fields = ("title", "recipient__username", "recipient__display_name", "dedupe_key")
-    list_select_related = ("recipient", "case")
-    raw_id_fields = ("recipient", "case")
+    list_display = ("created_at", "recipient", "kind", "title", "subject_type", "subject_title", "read_at")
+    list_filter = ("kind", "subject_type")
+    search_fields = (
+        "title",
+        "subject_title",
+        "recipient__username",
+        "recipient__display_name",
+        "dedupe_key",
+    )
+    list_select_related = ("recipient",)
+    raw_id_fields = ("recipient",)
     inlines = [DeliveryInline]
 
 

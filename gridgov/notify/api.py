@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from gridgov.core.api import ERRORS
 from gridgov.core.paging import PAGE_SIZE_MAX, Window
 from gridgov.notify import actions, selectors
+from gridgov.notify.delivery import CASE_SUBJECT
 from gridgov.notify.models import Notification
 
 router = Router(tags=["notifications"])
+
+
+class SubjectOut(Schema):
+    type: str = Field(description="对象的模型标签，如 cases.case")
+    id: int
+    title: str = Field(description="对象的编号或名称，如工单编号")
+    label: str = Field(description="对象类别，如 工单")
+    link: str
 
 
 class NotificationOut(Schema):
@@ -19,15 +28,32 @@ class NotificationOut(Schema):
     kind: str
     title: str
     body: str
-    case_id: int | None
-    tracking_no: str | None
+    subject: SubjectOut | None = Field(description="消息涉及的对象（工单、纠纷、积分…）；无则为 null")
+    case_id: int | None = Field(description="消息涉及工单时的工单 id（同 subject.id）")
+    tracking_no: str | None = Field(description="消息涉及工单时的工单编号（同 subject.title）")
     link: str
     created_at: datetime
     read_at: datetime | None
 
     @staticmethod
+    def resolve_subject(obj: Notification) -> dict | None:
+        if not obj.subject_type or obj.subject_id is None:
+            return None
+        return {
+            "type": obj.subject_type,
+            "id": obj.subject_id,
+            "title": obj.subject_title,
+            "label": obj.subject_label,
+            "link": obj.link,
+        }
+
+    @staticmethod
+    def resolve_case_id(obj: Notification) -> int | None:
+        return obj.subject_id if obj.subject_type == CASE_SUBJECT else None
+
+    @staticmethod
     def resolve_tracking_no(obj: Notification) -> str | None:
-        return obj.case.tracking_no if obj.case is not None else None
+        return obj.subject_title if obj.subject_type == CASE_SUBJECT else None
 
 
 class InboxOut(Schema):
