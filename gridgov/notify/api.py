@@ -9,8 +9,8 @@ from ninja import Field, Router, Schema
 from gridgov.core.api import ERRORS
 from gridgov.core.paging import PAGE_SIZE_MAX, Window
 from gridgov.notify import actions, selectors
-from gridgov.notify.delivery import CASE_SUBJECT
 from gridgov.notify.models import Notification
+from gridgov.notify.subjects import CASE_SUBJECT
 
 router = Router(tags=["notifications"])
 

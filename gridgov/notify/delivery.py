@@ -18,9 +18,9 @@ from django.core.mail.backends.smtp import EmailBackend
 
 from gridgov.core import clock
 from gridgov.notify.models import Delivery, DeliveryChannel
+from gridgov.notify.subjects import CASE_SUBJECT
 
 SIGNATURE_HEADER = "X-Gridgov-Signature"
-CASE_SUBJECT = "cases.case"
 DELIVERY_HEADER = "X-Gridgov-Delivery"
 # Well under the worker's lease, so a slow receiver cannot outlive the claim.
 SEND_TIMEOUT_SECONDS = 10
