@@ -8,11 +8,13 @@ from django.http import HttpRequest
 from ninja import Router
 
 from gridgov.board import selectors
+from gridgov.core.api import ERRORS
+from gridgov.core.paging import Window
 
 router = Router(tags=["board"])
 
 
-@router.get("", auth=None, summary="晒单：已办结并评价的诉求（已脱敏）")
+@router.get("", auth=None, response={200: dict, **ERRORS}, summary="晒单：已办结并评价的诉求（已脱敏）")
 def board(
     request: HttpRequest,
     township: str = "",
@@ -23,7 +25,9 @@ def board(
 ) -> dict:
     filters = selectors.board_filters(township=township, village=village, category=category)
     summary = selectors.board_summary(filters)
-    current = selectors.board_page(filters, page=page, page_size=page_size)
+    # A page past the end shows the last page (as on /board/); a size over the maximum reads the maximum.
+    window = Window.of_page(page=page, page_size=page_size, page_size_max=selectors.MAX_PAGE_SIZE)
+    current = selectors.board_page(filters, page=window.page, page_size=window.limit)
     return {
         "filters": filters.as_params(),
         "summary": {**asdict(summary), "satisfaction_rate": summary.satisfaction_rate},

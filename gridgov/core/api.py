@@ -1,22 +1,34 @@
-"""API plumbing: authentication (session or token) and the `{"code", "message"}` error shape."""
+"""API plumbing shared by every domain's router: authentication (session or token), the input guard,
+the `{"code", "message"}` error shape and its schema, and small helpers every endpoint needs.
+
+Routers are mounted in `gridgov/api.py`, not here: core imports no domain app.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.db.models import Model
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
-from gridgov.core.errors import DomainError
+from gridgov.core.errors import DomainError, InvalidInput
+from gridgov.core.paging import ID_MAX
 from gridgov.core.text import bad_querydict_field, bad_text_field, refuse_bad_text
 
+if TYPE_CHECKING:
+    from gridgov.people.models import User
+
 log = logging.getLogger("gridgov.api")
+
+M = TypeVar("M", bound=Model)
 
 
 class TokenAuth(HttpBearer):
@@ -66,6 +78,39 @@ class TextGuardParser(Parser):
 
 def error_body(code: str, message: str, **extra) -> dict:
     return {"code": code, "message": message, **extra}
+
+
+class ErrorOut(Schema):
+    """What every refusal looks like: `{"code", "message"}`, plus the fields at fault when there are any."""
+
+    code: str = Field(description="稳定的错误代码，如 case_not_found、invalid_phone、invalid_transition")
+    message: str = Field(description="给用户看的中文说明")
+    fields: dict[str, str | dict[str, str]] | None = Field(None, description="出错的字段及原因")
+
+
+# `response={200: CaseOut, **ERRORS}` documents every refusal an endpoint can answer with.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def api_user(request: HttpRequest) -> User:
+    """The caller, from a session or a token: every endpoint under `AUTH` has one."""
+    # TokenAuth and django_auth both hand back the user; ninja sets `auth`, which HttpRequest's stubs lack.
+    return request.auth  # type: ignore[attr-defined]
+
+
+def lookup(
+    model: type[M], pk: int | None, *, code: str, message: str, field: str, **filters: Any
+) -> M | None:
+    """The row an id in the request body names; None for no id; 400 `code` naming `field` if it is unknown.
+
+    An id outside the 64-bit range is unknown too, answered without asking the database.
+    """
+    if pk is None:
+        return None
+    found = model._default_manager.filter(pk=pk, **filters).first() if 0 < pk <= ID_MAX else None
+    if found is None:
+        raise InvalidInput(message, code=code, fields={field: "not_found"})
+    return found
 
 
 def build_api() -> NinjaAPI:
@@ -133,15 +178,4 @@ def build_api() -> NinjaAPI:
             request, error_body("server_error", _("服务器内部错误，请稍后重试")), status=500
         )
 
-    from gridgov.board.api import router as board_router
-    from gridgov.cases.api import router as cases_router
-    from gridgov.kpi.api import router as kpi_router
-    from gridgov.notify.api import router as notify_router
-    from gridgov.supervision.api import router as supervision_router
-
-    api.add_router("/", cases_router)
-    api.add_router("/board", board_router)
-    api.add_router("/kpi", kpi_router)
-    api.add_router("/notifications", notify_router)
-    api.add_router("/", supervision_router)
     return api

@@ -1,4 +1,4 @@
-"""Build the whole demo county from a seed: territory, ledger, people, catalogue, a year of cases."""
+"""Build the whole demo county from a seed: every registered demo part, in order, in one transaction."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from gridgov.cases.models import Case
 from gridgov.core import clock
-from gridgov.demo.county import build_county
-from gridgov.demo.history import HISTORY_CASES, make_history
+from gridgov.core.demo import DemoContext, demo_run, discover_demo_parts
 from gridgov.territory.models import Region, RegionLevel
 from gridgov.territory.selectors import grid_reset_index
 
@@ -33,19 +31,23 @@ def demo_build(
     """Build the demo county. `scale` < 1 makes a small county for tests (0.05 → a few grids, ~50 cases).
 
     Deterministic for a seed: the same names, places, counts and case stories (tracking numbers, which
-    the action draws at random, differ).
+    the action draws at random, differ). `cases` overrides how many historical cases are replayed.
     """
-    rng = random.Random(seed)
-    now = now or clock.now()
-    total = cases if cases is not None else max(45, round(HISTORY_CASES * scale))
+    discover_demo_parts()
     started = time.perf_counter()
+    ctx = DemoContext(
+        rng=random.Random(seed),
+        scale=scale,
+        now=now or clock.now(),
+        log=log,
+        options={"history": cases, "started": started},
+    )
     log(f"gridgov demo: building 示范县 (seed {seed}, scale {scale:g})")
     with transaction.atomic():
-        demo = build_county(rng, scale=scale, today=timezone.localdate(now), log=log)
-        log(
-            f"  county built in {time.perf_counter() - started:.1f} s; replaying {total} cases through the actions…"
-        )
-        made = make_history(demo, rng, total=total, now=now)
+        demo_run(ctx)
+    # The grid index is a process-wide cache: rebuilt after commit, from the grids that now exist.
     grid_reset_index()
+    made = ctx.built.get("history", 0)
     log(f"  {made} cases; done in {time.perf_counter() - started:.1f} s")
-    return {**demo.counts, "grids": len(demo.grids), "cases": Case.objects.count()}
+    grids = len(ctx.built["territory"].grids) if "territory" in ctx.built else 0
+    return {**ctx.counts, "grids": grids, "cases": Case.objects.count()}

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from shapely.geometry import Polygon, shape
 
 from gridgov.catalog.models import Category, MatterItem, ResponsibleLevel
+from gridgov.core.demo import DemoContext
 from gridgov.demo import geography, identities
 from gridgov.demo.catalogue import CATEGORIES, DEPARTMENTS, UNITS, ItemSpec
 from gridgov.people.actions import role_assign
@@ -219,9 +221,19 @@ def scaled_layout(scale: float) -> list:
     return layout
 
 
-def build_county(rng: random.Random, *, scale: float = 1.0, today: date, log=print) -> DemoCounty:
+@dataclass
+class Territory:
+    """What the territory part built: the county, its streets/towns and every grid."""
+
+    county: Region
+    streets: list[Region]
+    grids: list[GridInfo]
+
+
+def build_territory(ctx: DemoContext) -> Territory:
+    """County → streets/towns → communities/villages → grids with boundaries, compounds and hamlets."""
+    rng, log = ctx.rng, ctx.log
     grid_reset_index()
-    password = make_password(PASSWORD)
     county_polygon = geography.county_polygon(rng)
     county = region_create(
         code=COUNTY_CODE,
@@ -231,7 +243,7 @@ def build_county(rng: random.Random, *, scale: float = 1.0, today: date, log=pri
         kind="县",
         boundary=geography.geojson(county_polygon),
     )
-    layout = scaled_layout(scale)
+    layout = scaled_layout(ctx.scale)
     street_polys = geography.split(county_polygon, len(layout), rng, seeds=[s[3] for s in layout])
     # split() returns cells in reading order; match each street to the cell holding its seed point.
     from shapely.geometry import Point
@@ -315,33 +327,92 @@ def build_county(rng: random.Random, *, scale: float = 1.0, today: date, log=pri
         f"{len(grids)} grids"
     )
 
+    return Territory(county=county, streets=streets, grids=grids)
+
+
+@dataclass
+class Catalogue:
+    """The county's departments and the matter catalogue (事项清单)."""
+
+    departments: dict[str, Department]
+    items: list[tuple[MatterItem, ItemSpec, str]]  # (item, spec, category name)
+
+
+def build_catalogue(ctx: DemoContext) -> Catalogue:
+    county = ctx.built["territory"].county
     departments = {
         code: Department.objects.create(code=code, name=name, region=county) for code, name in DEPARTMENTS
     }
     items = _catalogue(departments)
-    log(
+    ctx.log(
         f"  catalogue: {Category.objects.count()} categories, {len(items)} items; {len(departments)} departments"
     )
+    return Catalogue(departments=departments, items=items)
 
-    people = _people(rng, county, streets, grids, departments, password)
-    counts = _ledger(rng, grids, scale=scale, today=today)
-    residents, contacts = _resident_logins(rng, people, password, scale)
-    _party(rng, county, streets, grids, today=today)
+
+def build_people(ctx: DemoContext) -> dict:
+    """The logins of every role but residents: admin, dispatcher, leaders, grid workers, handlers…"""
+    territory: Territory = ctx.built["territory"]
+    # One precomputed hash for every demo user (see the module docstring).
+    password = make_password(PASSWORD)
+    return _people(
+        ctx.rng,
+        territory.county,
+        territory.streets,
+        territory.grids,
+        ctx.built["catalogue"].departments,
+        password,
+    )
+
+
+def build_ledger(ctx: DemoContext) -> dict[str, int]:
+    """Households, residents and 联户 groups (bulk: registry data, not domain events)."""
+    counts = _ledger(
+        ctx.rng, ctx.built["territory"].grids, scale=ctx.scale, today=timezone.localdate(ctx.now)
+    )
+    ctx.counts.update(counts)
+    return counts
+
+
+def build_resident_logins(ctx: DemoContext) -> tuple[list[User], list[tuple[str, str]]]:
+    """resident1…, one 联户长 login, and the phone contacts the phone-channel cases use."""
+    people = ctx.built["people"]
+    return _resident_logins(ctx.rng, people, people["password"], ctx.scale)
+
+
+def build_party(ctx: DemoContext) -> None:
+    territory: Territory = ctx.built["territory"]
+    _party(
+        ctx.rng,
+        territory.county,
+        territory.streets,
+        territory.grids,
+        today=timezone.localdate(ctx.now),
+    )
+    counts = ctx.counts
     counts["party_members"] = PartyMember.objects.count()
-    log(
+    ctx.log(
         f"  ledger: {counts['households']} households, {counts['residents']} residents, "
         f"{counts['groups']} 联户 groups, {counts['party_members']} party members"
     )
+
+
+def demo_county(ctx: DemoContext) -> DemoCounty:
+    """Everything the case history needs, gathered from the parts that built it."""
+    territory: Territory = ctx.built["territory"]
+    catalogue: Catalogue = ctx.built["catalogue"]
+    people = ctx.built["people"]
+    residents, contacts = ctx.built["resident_logins"]
     return DemoCounty(
-        county=county,
-        grids=grids,
-        departments=departments,
-        items=items,
+        county=territory.county,
+        grids=territory.grids,
+        departments=catalogue.departments,
+        items=catalogue.items,
         dispatcher=people["dispatcher"],
         handlers=people["handlers"],
         residents=residents,
         phone_contacts=contacts,
-        counts=counts,
+        counts=ctx.counts,
     )
 
 

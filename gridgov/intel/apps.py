@@ -13,7 +13,7 @@ class IntelConfig(AppConfig):
             submit.suggesters.append(suggest_fields)
         if auto_dispatch not in submit.after_submit:
             submit.after_submit.append(auto_dispatch)
+        from gridgov.core.jobs import register_job
         from gridgov.intel.warnings import warnings_tick
-        from gridgov.notify.ticks import register_tick
 
-        register_tick("intel-warnings", warnings_tick, 15 * 60)
+        register_job("intel-warnings", warnings_tick, 15 * 60)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
+from gridgov.core.api import ERRORS
 from gridgov.kpi import selectors
 from gridgov.kpi.access import kpi_region_for
 
 router = Router(tags=["kpi"])
 
 
-@router.get("", summary="指标：受理、办结、满意、返工、办理时长，按下级区域和类别")
+@router.get(
+    "", response={200: dict, **ERRORS}, summary="指标：受理、办结、满意、返工、办理时长，按下级区域和类别"
+)
 def kpi(request: HttpRequest, region: str = "", start: str = "", end: str = "") -> dict:
     chosen, scope = kpi_region_for(request.user, region)
     period = selectors.period_from(start, end)

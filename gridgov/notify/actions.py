@@ -6,10 +6,10 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
@@ -22,9 +22,9 @@ from gridgov.notify.models import (
     DeliveryChannel,
     DeliveryStatus,
     Notification,
-    TickRun,
     WebhookEndpoint,
 )
+from gridgov.notify.subjects import LINK_MAX, Subject
 from gridgov.people.models import User
 
 log = logging.getLogger("gridgov.notify")
@@ -54,7 +54,7 @@ def notification_create(
     kind: str,
     title: str,
     body: str = "",
-    case=None,
+    subject: Subject | None = None,
     dedupe_key: str,
     link: str = "",
 ) -> Notification:
@@ -62,14 +62,15 @@ def notification_create(
 
     Call it from inside the transaction of the event it tells about, so both commit or neither does.
     Idempotent on (dedupe_key, recipient): a second call for the same event returns the first row and
-    adds no deliveries, so each event reaches each person once per channel.
+    adds no deliveries, so each event reaches each person once per channel. `subject` names the record
+    it is about (any domain's, see notify/subjects.py); `link` defaults to the subject's page.
     """
     return _create(
         recipient,
         kind=kind,
         title=title,
         body=body,
-        case=case,
+        subject=subject,
         dedupe_key=dedupe_key,
         link=link,
         endpoints=None,
@@ -82,11 +83,12 @@ def notifications_create(
     kind: str,
     title: str,
     body: str = "",
-    case=None,
+    subject: Subject | None = None,
     dedupe_key: str,
     link: str = "",
 ) -> list[Notification]:
     """`notification_create` for several people (each once, whatever the iterable repeats)."""
+    subject = subject.checked() if subject is not None else None  # refused before any row is written
     seen: set[int] = set()
     endpoints = list(WebhookEndpoint.objects.filter(active=True))
     made = []
@@ -100,7 +102,7 @@ def notifications_create(
                 kind=kind,
                 title=title,
                 body=body,
-                case=case,
+                subject=subject,
                 dedupe_key=dedupe_key,
                 link=link,
                 endpoints=endpoints,
@@ -109,7 +111,9 @@ def notifications_create(
     return made
 
 
-def _create(recipient: User, *, kind, title, body, case, dedupe_key, link, endpoints) -> Notification:
+def _create(
+    recipient: User, *, kind, title, body, subject: Subject | None, dedupe_key, link, endpoints
+) -> Notification:
     if not KIND_RE.match(kind or "") or len(kind) > 40:
         raise InvalidInput(_("消息类型格式不正确"), code="invalid_notification_kind")
     dedupe_key = (dedupe_key or "").strip()
@@ -120,6 +124,10 @@ def _create(recipient: User, *, kind, title, body, case, dedupe_key, link, endpo
         raise InvalidInput(_("消息标题不能为空"), code="invalid_notification_title")
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1] + "…"
+    subject = subject.checked() if subject is not None else None
+    link = link or (subject.link if subject is not None else "")
+    if len(link) > LINK_MAX or (link and not link.startswith("/")):
+        raise InvalidInput(_("消息链接须为站内地址"), code="invalid_notification_link")
     now = clock.now()
     # get_or_create runs its INSERT in a savepoint: a duplicate (even a concurrent one) leaves the
     # caller's transaction usable and returns the existing row.
@@ -130,7 +138,9 @@ def _create(recipient: User, *, kind, title, body, case, dedupe_key, link, endpo
             "kind": kind,
             "title": title,
             "body": body or "",
-            "case": case,
+            "subject_type": subject.type if subject is not None else "",
+            "subject_id": subject.id if subject is not None else None,
+            "subject_title": subject.title if subject is not None else "",
             "link": link,
             "created_at": now,
         },
@@ -232,7 +242,7 @@ def deliveries_claim(*, worker: str, limit: int, lease: timedelta) -> Claim:
             )
     claimed = list(
         Delivery.objects.filter(pk__in=ids, locked_by=worker)
-        .select_related("notification__recipient", "notification__case", "endpoint")
+        .select_related("notification__recipient", "endpoint")
         .order_by("next_attempt_at", "id")
     )
     return Claim(claimed, buried=len(spent))
@@ -359,21 +369,3 @@ def webhook_endpoint_check(endpoint: WebhookEndpoint) -> None:
         raise InvalidInput(
             _('消息类型须为类型代码的列表，如 ["case.dispatched"]'), code="invalid_webhook_kinds"
         )
-
-
-# ---------------------------------------------------------------- ticks
-
-
-def tick_claim(*, name: str, period_start: datetime, worker: str) -> TickRun | None:
-    """Insert-or-skip the run of `name` for this period; None when some worker already has it."""
-    try:
-        with transaction.atomic():
-            return TickRun.objects.create(
-                name=name, period_start=period_start, worker=worker, started_at=clock.now()
-            )
-    except IntegrityError:
-        return None
-
-
-def tick_finish(*, run: TickRun, error: str = "") -> None:
-    TickRun.objects.filter(pk=run.pk).update(finished_at=clock.now(), error=error[:4000])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import DomainError
 from gridgov.notify import actions
-from gridgov.notify.models import Delivery, DeliveryStatus, Notification, TickRun, WebhookEndpoint
+from gridgov.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
 
 
 class ReadOnlyMixin:
@@ -41,11 +41,17 @@ class DeliveryInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("created_at", "recipient", "kind", "title", "case", "read_at")
-    list_filter = ("kind",)
-    search_fields = ("title", "recipient__username", "recipient__display_name", "dedupe_key")
-    list_select_related = ("recipient", "case")
-    raw_id_fields = ("recipient", "case")
+    list_display = ("created_at", "recipient", "kind", "title", "subject_type", "subject_title", "read_at")
+    list_filter = ("kind", "subject_type")
+    search_fields = (
+        "title",
+        "subject_title",
+        "recipient__username",
+        "recipient__display_name",
+        "dedupe_key",
+    )
+    list_select_related = ("recipient",)
+    raw_id_fields = ("recipient",)
     inlines = [DeliveryInline]
 
 
@@ -129,13 +135,3 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         found = super().get_actions(request)
         found.pop("delete_selected", None)  # endpoints with deliveries are protected; deactivate instead
         return found
-
-
-@admin.register(TickRun)
-class TickRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("name", "period_start", "worker", "started_at", "finished_at", "failed")
-    list_filter = ("name",)
-
-    @admin.display(boolean=True, description=_("失败"))
-    def failed(self, obj: TickRun) -> bool:
-        return bool(obj.error)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.cases.access import region_covers
 from gridgov.cases.models import AssigneeKind, Case, CaseEvent, RatingScore, TimelineEntry
 from gridgov.notify.actions import notifications_create
+from gridgov.notify.subjects import Subject
 from gridgov.people.models import Role, RoleAssignment, User
 from gridgov.territory.models import RegionLevel
 
@@ -37,6 +39,11 @@ class Kind:
     OWNED = "case.owned"
     EXTENSION = "case.extension"
     PAUSED = "case.paused"
+
+
+def case_subject(case: Case) -> Subject:
+    """A case as a notification's subject: its tracking number, and its page (scope-checked there)."""
+    return Subject.of(case, title=case.tracking_no, link=reverse("cases:detail", args=[case.pk]))
 
 
 def dedupe_key(case: Case, entry: TimelineEntry) -> str:
@@ -110,7 +117,7 @@ def on_case_event(case: Case, entry: TimelineEntry) -> None:
         kind=kind,
         title=title,
         body=body,
-        case=case,
+        subject=case_subject(case),
         dedupe_key=dedupe_key(case, entry),
     )
 

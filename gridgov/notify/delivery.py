@@ -18,6 +18,7 @@ from django.core.mail.backends.smtp import EmailBackend
 
 from gridgov.core import clock
 from gridgov.notify.models import Delivery, DeliveryChannel
+from gridgov.notify.subjects import CASE_SUBJECT
 
 SIGNATURE_HEADER = "X-Gridgov-Signature"
 DELIVERY_HEADER = "X-Gridgov-Delivery"
@@ -43,8 +44,8 @@ def send_email(delivery: Delivery) -> None:
     if not delivery.address:
         raise SendError("no e-mail address")
     body = notification.body
-    if notification.case is not None:
-        body += f"\n\n工单编号：{notification.case.tracking_no}"
+    if notification.subject_title:
+        body += f"\n\n{notification.subject_label}编号：{notification.subject_title}"
     body += "\n\n—— 网格治理平台（本邮件由系统自动发送，请勿直接回复）"
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "gridgov.local"
     message = EmailMessage(
@@ -81,7 +82,7 @@ def send_email(delivery: Delivery) -> None:
 def webhook_payload(delivery: Delivery) -> dict:
     notification = delivery.notification
     recipient = notification.recipient
-    case = notification.case
+    about_case = notification.subject_type == CASE_SUBJECT
     return {
         "delivery_id": delivery.pk,
         "notification_id": notification.pk,
@@ -98,7 +99,18 @@ def webhook_payload(delivery: Delivery) -> dict:
             "name": str(recipient),
             "phone": recipient.phone,
         },
-        "case": {"id": case.pk, "tracking_no": case.tracking_no} if case is not None else None,
+        "subject": {
+            "type": notification.subject_type,
+            "id": notification.subject_id,
+            "title": notification.subject_title,
+            "link": notification.link,
+        }
+        if notification.subject_type
+        else None,
+        # Kept for gateways written before subjects: the same facts for a notice about a case.
+        "case": {"id": notification.subject_id, "tracking_no": notification.subject_title}
+        if about_case
+        else None,
     }
 
 

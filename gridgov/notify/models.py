@@ -1,4 +1,4 @@
-"""Notifications (消息): the in-app inbox row, its per-channel outbox rows, webhook endpoints and tick runs.
+"""Notifications (消息): the in-app inbox row, its per-channel outbox rows and webhook endpoints.
 
 A notification is written in the same transaction as the event it tells about; the worker then delivers
 each outbox row (`Delivery`) outside any request. See docs/notifications.md for the guarantees.
@@ -10,6 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from gridgov.notify.subjects import subject_label
+
+
+class NotificationQuerySet(models.QuerySet):
+    def about(self, obj: models.Model) -> NotificationQuerySet:
+        """Notifications whose subject is this record."""
+        return self.filter(subject_type=obj._meta.label_lower, subject_id=obj.pk)
 
 
 class Notification(models.Model):
@@ -23,12 +31,19 @@ class Notification(models.Model):
     kind = models.CharField(_("类型"), max_length=40)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # What the notification is about (see notify/subjects.py): a record of any domain, named by its model
+    # label and id rather than a foreign key, so notify depends on no domain and a new one needs no
+    # migration here. The title is kept as it was at event time.
+    subject_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    subject_id = models.PositiveBigIntegerField(_("对象编号"), null=True, blank=True)
+    subject_title = models.CharField(_("对象"), max_length=100, blank=True)
     link = models.CharField(_("链接"), max_length=200, blank=True)
     # What this notification is about, e.g. "case:12:entry:34"; one notification per event per person.
     dedupe_key = models.CharField(max_length=150)
     created_at = models.DateTimeField(_("时间"))
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -47,6 +62,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} · {self.title}"
+
+    @property
+    def subject_label(self) -> str:
+        """The kind of record it is about ("工单"), from the subject's model; "" when there is none."""
+        return subject_label(self.subject_type)
 
 
 class WebhookEndpoint(models.Model):
@@ -137,22 +157,3 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_channel_display()} {self.get_status_display()}"
-
-
-class TickRun(models.Model):
-    """One run of a periodic job for one period; the unique key makes it run once across workers."""
-
-    name = models.CharField(max_length=100)
-    period_start = models.DateTimeField()
-    worker = models.CharField(max_length=100)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("定时任务记录")
-        verbose_name_plural = _("定时任务记录")
-        constraints = [models.UniqueConstraint(fields=["name", "period_start"], name="tick_once_per_period")]
-
-    def __str__(self) -> str:
-        return f"{self.name} @ {self.period_start:%Y-%m-%d %H:%M:%S}"

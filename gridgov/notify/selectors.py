@@ -9,8 +9,8 @@ from gridgov.notify.models import Delivery, DeliveryStatus, Notification
 
 
 def inbox(user, *, unread_only: bool = False) -> QuerySet[Notification]:
-    """The user's notifications, newest first, with the case for its tracking number."""
-    qs = access.notifications_visible_to(user).select_related("case")
+    """The user's notifications, newest first (each carries its subject's title: no join needed)."""
+    qs = access.notifications_visible_to(user)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-id")
@@ -24,7 +24,7 @@ def dead_letters() -> QuerySet[Delivery]:
     """Deliveries that ran out of attempts, newest first, for the admin's retry list."""
     return (
         Delivery.objects.filter(status=DeliveryStatus.DEAD)
-        .select_related("notification__recipient", "notification__case", "endpoint")
+        .select_related("notification__recipient", "endpoint")
         .order_by("-next_attempt_at", "-id")
     )
 

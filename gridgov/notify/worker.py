@@ -1,18 +1,17 @@
-"""`gridgov worker`: delivers the notification outbox and runs the periodic ticks, in the foreground.
+"""`gridgov worker`: delivers the notification outbox and runs the due periodic jobs, in the foreground.
 
 One loop: claim a small batch of due deliveries (a lease, committed at once), send each outside any
-transaction, record the outcome, repeat until nothing is due; run the ticks whose period has come;
+transaction, record the outcome, repeat until nothing is due; run the jobs whose period has come (the
+job registry and its once-per-period bookkeeping are `gridgov.core.jobs`; this loop only calls it);
 sleep `--poll` seconds. SIGTERM / SIGINT finish the item being sent, hand the rest of the batch back and
 exit 0. Several workers may run against PostgreSQL; see docs/notifications.md for the guarantees.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import secrets
-import signal
 import socket
 import threading
 import time
@@ -22,12 +21,10 @@ from datetime import timedelta
 from django.db import DatabaseError, close_old_connections
 
 from gridgov.core import clock
+from gridgov.core.jobs import run_due_jobs
 from gridgov.notify import actions
 from gridgov.notify.delivery import SEND_TIMEOUT_SECONDS, SendError, send
 from gridgov.notify.models import Delivery, DeliveryStatus
-from gridgov.notify.ticks import register_tick, run_due_ticks
-
-__all__ = ["Worker", "main", "register_tick"]
 
 log = logging.getLogger("gridgov.notify.worker")
 
@@ -44,7 +41,7 @@ class PassStats:
     failed: int = 0
     dead: int = 0
     lost: int = 0  # results not recorded because another worker took over the lease
-    ticks: int = 0
+    jobs: int = 0
 
     @property
     def handled(self) -> int:
@@ -61,13 +58,13 @@ class Worker:
         batch: int = DEFAULT_BATCH,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         poll_seconds: float = DEFAULT_POLL_SECONDS,
-        ticks: bool = True,
+        jobs: bool = True,
     ):
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.batch = max(1, batch)
         self.lease = timedelta(seconds=lease_seconds)
         self.poll_seconds = poll_seconds
-        self.ticks = ticks
+        self.jobs = jobs
         self.stopping = threading.Event()
 
     def stop(self, *_args) -> None:
@@ -76,7 +73,7 @@ class Worker:
         self.stopping.set()
 
     def run_pass(self) -> PassStats:
-        """Deliver everything due now (batch after batch), then run the due ticks."""
+        """Deliver everything due now (batch after batch), then run the due jobs."""
         stats = PassStats()
         while not self.stopping.is_set():
             claim = actions.deliveries_claim(worker=self.name, limit=self.batch, lease=self.lease)
@@ -97,8 +94,8 @@ class Worker:
                     )
                     continue
                 self._deliver(delivery, stats)
-        if self.ticks and not self.stopping.is_set():
-            stats.ticks = run_due_ticks(worker=self.name)
+        if self.jobs and not self.stopping.is_set():
+            stats.jobs = run_due_jobs(worker=self.name)
         return stats
 
     def _hold_lease(self, rest: list[Delivery]) -> bool:
@@ -188,75 +185,15 @@ class Worker:
                 close_old_connections()
                 self.stopping.wait(min(60.0, self.poll_seconds * 2**failures))
                 continue
-            if stats.handled or stats.ticks:
+            if stats.handled or stats.jobs:
                 log.info(
-                    "pass: %d sent, %d failed, %d dead, %d lost, %d ticks",
+                    "pass: %d sent, %d failed, %d dead, %d lost, %d jobs",
                     stats.sent,
                     stats.failed,
                     stats.dead,
                     stats.lost,
-                    stats.ticks,
+                    stats.jobs,
                 )
             if not stats.handled:
                 self.stopping.wait(self.poll_seconds)
         log.info("worker %s stopped", self.name)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="gridgov worker", description="发送消息（邮件、推送接口）并运行定时任务。"
-    )
-    parser.add_argument(
-        "--once", action="store_true", help="one pass: deliver everything due now, run due ticks, exit"
-    )
-    parser.add_argument(
-        "--batch", type=int, default=DEFAULT_BATCH, help="deliveries claimed at a time (default 20)"
-    )
-    parser.add_argument(
-        "--lease",
-        type=float,
-        default=DEFAULT_LEASE_SECONDS,
-        help="seconds a claim lasts before another worker may take it over (default 60)",
-    )
-    parser.add_argument(
-        "--poll",
-        type=float,
-        default=DEFAULT_POLL_SECONDS,
-        help="seconds to sleep when nothing is due (default 2)",
-    )
-    parser.add_argument("--no-ticks", action="store_true", help="deliver only; do not run periodic ticks")
-    parser.add_argument(
-        "--name", default=None, help="worker name in logs and leases (default host:pid:random)"
-    )
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv or [])
-    if args.lease <= RENEW_MARGIN.total_seconds():
-        log.error(
-            "--lease must be longer than %ds (one send's timeout plus slack)", RENEW_MARGIN.total_seconds()
-        )
-        return 2
-    worker = Worker(
-        name=args.name,
-        batch=args.batch,
-        lease_seconds=args.lease,
-        poll_seconds=args.poll,
-        ticks=not args.no_ticks,
-    )
-    signal.signal(signal.SIGTERM, worker.stop)
-    signal.signal(signal.SIGINT, worker.stop)
-    if args.once:
-        stats = worker.run_pass()
-        log.info(
-            "one pass: %d sent, %d failed, %d dead, %d lost, %d ticks",
-            stats.sent,
-            stats.failed,
-            stats.dead,
-            stats.lost,
-            stats.ticks,
-        )
-        return 0
-    worker.run_forever()
-    return 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -20,16 +19,14 @@ from gridgov.cases import access as case_access
 from gridgov.cases import actions as case_actions
 from gridgov.cases import sla
 from gridgov.cases.models import Case, ExtensionRequest
-from gridgov.cases.schemas import ErrorOut
 from gridgov.core import clock
+from gridgov.core.api import ERRORS, api_user, lookup
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.people.models import Department, User
 from gridgov.supervision import access, actions, selectors
 from gridgov.supervision.models import SupervisionOrder, Whistle, WhistleCall
 
 router = Router(tags=["supervision"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 # ---- shapes ----
@@ -150,21 +147,12 @@ class OrderOut(Schema):
 # ---- helpers ----
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]  # set by ninja's auth; absent from HttpRequest stubs
-
-
 def _visible(user: User, case_id: int) -> Case:
     return case_access.case_for(user, case_id)
 
 
 def _department(pk: int | None, field: str) -> Department | None:
-    if pk is None:
-        return None
-    department = Department.objects.filter(pk=pk).first()
-    if department is None:
-        raise InvalidInput(_("所选部门不存在"), code="invalid_department", fields={field: "not_found"})
-    return department
+    return lookup(Department, pk, code="invalid_department", message=_("所选部门不存在"), field=field)
 
 
 def sla_out(case: Case) -> dict:
@@ -271,7 +259,7 @@ def _order_out(order: SupervisionOrder) -> dict:
     "/cases/{case_id}/sla", response={200: SlaOut, **ERRORS}, summary="办理时限：截止时间、剩余时限、红黄绿灯"
 )
 def case_sla(request, case_id: int):
-    _visible(_user(request), case_id)
+    _visible(api_user(request), case_id)
     return _case_sla(case_id)
 
 
@@ -282,7 +270,7 @@ def case_sla(request, case_id: int):
     "/cases/{case_id}/request-info", response={200: SlaOut, **ERRORS}, summary="要求补充材料（暂停计时）"
 )
 def case_request_info(request, case_id: int, payload: NoteIn):
-    user = _user(request)
+    user = api_user(request)
     _visible(user, case_id)
     case_actions.case_request_info(actor=user, case_id=case_id, note=payload.note)
     return _case_sla(case_id)
@@ -290,7 +278,7 @@ def case_request_info(request, case_id: int, payload: NoteIn):
 
 @router.post("/cases/{case_id}/supply-info", response={200: SlaOut, **ERRORS}, summary="补充材料（恢复计时）")
 def case_supply_info(request, case_id: int, payload: NoteIn):
-    user = _user(request)
+    user = api_user(request)
     _visible(user, case_id)
     case_actions.case_supply_info(actor=user, case_id=case_id, note=payload.note)
     return _case_sla(case_id)
@@ -298,7 +286,7 @@ def case_supply_info(request, case_id: int, payload: NoteIn):
 
 @router.post("/cases/{case_id}/postpone", response={200: SlaOut, **ERRORS}, summary="批准缓办（暂停计时）")
 def case_postpone(request, case_id: int, payload: ReasonIn):
-    user = _user(request)
+    user = api_user(request)
     _visible(user, case_id)
     case_actions.case_postpone(actor=user, case_id=case_id, reason=payload.reason)
     return _case_sla(case_id)
@@ -306,7 +294,7 @@ def case_postpone(request, case_id: int, payload: ReasonIn):
 
 @router.post("/cases/{case_id}/resume", response={200: SlaOut, **ERRORS}, summary="恢复办理（结束缓办）")
 def case_resume(request, case_id: int, payload: NoteIn):
-    user = _user(request)
+    user = api_user(request)
     _visible(user, case_id)
     case_actions.case_resume(actor=user, case_id=case_id, note=payload.note)
     return _case_sla(case_id)
@@ -314,7 +302,7 @@ def case_resume(request, case_id: int, payload: NoteIn):
 
 @router.post("/cases/{case_id}/extension", response={201: ExtensionOut, **ERRORS}, summary="延期申请")
 def case_extension_request(request, case_id: int, payload: ExtensionIn):
-    user = _user(request)
+    user = api_user(request)
     _visible(user, case_id)
     if payload.amount is None:
         raise InvalidInput(_("请填写延期时长"), code="missing_field", fields={"amount": "required"})
@@ -326,7 +314,7 @@ def case_extension_request(request, case_id: int, payload: ExtensionIn):
 
 @router.post("/cases/{case_id}/extension/decide", response={200: SlaOut, **ERRORS}, summary="延期审批")
 def case_extension_decide(request, case_id: int, payload: ExtensionDecideIn):
-    user = _user(request)
+    user = api_user(request)
     _visible(user, case_id)
     if payload.approve is None:
         raise InvalidInput(_("请选择批准或驳回"), code="missing_field", fields={"approve": "required"})
@@ -343,7 +331,7 @@ def case_extension_decide(request, case_id: int, payload: ExtensionDecideIn):
     "/cases/{case_id}/whistle", response={201: WhistleOut, **ERRORS}, summary="吹哨：召集主办、协办部门报到"
 )
 def case_whistle(request, case_id: int, payload: WhistleIn):
-    user = _user(request)
+    user = api_user(request)
     _visible(user, case_id)
     lead = _department(payload.lead_department_id, "lead_department_id")
     if lead is None:
@@ -368,7 +356,7 @@ def case_whistle(request, case_id: int, payload: WhistleIn):
 
 @router.get("/whistle-calls", response={200: list[CallOut], **ERRORS}, summary="本部门收到的吹哨任务")
 def whistle_calls(request, open_only: bool = False):
-    user = _user(request)
+    user = api_user(request)
     if not access.may_answer_calls(user):
         raise PermissionDenied(_("只有部门办理人可以查看吹哨任务"), code="forbidden")
     calls = selectors.department_calls(user)
@@ -384,7 +372,7 @@ def whistle_calls(request, open_only: bool = False):
     summary="部门报到：报到 / 采取措施 / 报结",
 )
 def whistle_report(request, call_id: int, payload: ReportIn):
-    user = _user(request)
+    user = api_user(request)
     call = actions.whistle_report(actor=user, call_id=call_id, stage=payload.stage, text=payload.text)
     fresh = WhistleCall.objects.select_related("whistle", "case", "department").get(pk=call.pk)
     return call_out(fresh, clock.now())
@@ -395,7 +383,7 @@ def whistle_report(request, call_id: int, payload: ReportIn):
 
 @router.post("/cases/{case_id}/supervise", response={201: OrderOut, **ERRORS}, summary="督办（可挂牌）")
 def case_supervise(request, case_id: int, payload: SuperviseIn):
-    user = _user(request)
+    user = api_user(request)
     _visible(user, case_id)
     due_at = payload.due_at
     if due_at is None:
@@ -414,7 +402,7 @@ def case_supervise(request, case_id: int, payload: SuperviseIn):
 
 @router.post("/cases/{case_id}/own", response={200: SlaOut, **ERRORS}, summary="领导包案")
 def case_own(request, case_id: int, payload: NoteIn):
-    user = _user(request)
+    user = api_user(request)
     _visible(user, case_id)
     actions.case_take_ownership(actor=user, case_id=case_id, note=payload.note)
     return _case_sla(case_id)
@@ -422,7 +410,7 @@ def case_own(request, case_id: int, payload: NoteIn):
 
 @router.post("/cases/{case_id}/escalate", response={200: SlaOut, **ERRORS}, summary="提级办理（上提一级）")
 def case_escalate(request, case_id: int, payload: NoteIn):
-    user = _user(request)
+    user = api_user(request)
     _visible(user, case_id)
     case_actions.case_escalate(actor=user, case_id=case_id, reason="manual", note=payload.note)
     return _case_sla(case_id)

@@ -252,6 +252,11 @@ def test_pagination(client, world, board):
     second = client.get("/api/board", {"page_size": 2, "page": 2}).json()
     assert (first["pages"], first["count"], len(first["results"]), len(second["results"])) == (2, 3, 2, 1)
     assert second["results"][0]["id"] == board.pub_full.pk
+    # Numbers out of range are brought into range (core.paging), never a 400 or a 500 on a public page.
+    last = client.get("/api/board", {"page_size": 2, "page": str(2**64)}).json()
+    assert (last["page"], len(last["results"])) == (2, 1)
+    assert client.get("/api/board", {"page_size": 2, "page": "-3"}).json()["page"] == 1
+    assert len(client.get("/api/board", {"page_size": "100000"}).json()["results"]) == 3
 
 
 # -------------------------------------------------------------------------------------- query counts

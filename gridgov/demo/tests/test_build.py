@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from gridgov.cases.models import Case
+from gridgov.core.tests.commands import exit_code
 from gridgov.demo.build import demo_build
-from gridgov.demo.cli import main
 from gridgov.people.models import User
 from gridgov.territory.models import Region, Resident
 
@@ -42,9 +42,11 @@ def test_same_seed_same_county(db, settings):
 
 
 def test_if_empty_is_a_no_op_the_second_time(db, capsys):
-    assert main(["--seed", "2", "--scale", "0.05", "--history", "10", "--if-empty"]) == 0
+    assert exit_code("demo", "--seed", "2", "--scale", "0.05", "--history", "10", "--if-empty") == 0
     counts = (Region.objects.count(), User.objects.count(), Case.objects.count())
-    assert main(["--seed", "2", "--scale", "0.05", "--if-empty"]) == 0
+    assert exit_code("demo", "--seed", "2", "--scale", "0.05", "--if-empty") == 0
     assert (Region.objects.count(), User.objects.count(), Case.objects.count()) == counts
     assert "nothing to do" in capsys.readouterr().out
-    assert main(["--seed", "2", "--scale", "0.05"]) == 1  # without --if-empty it refuses, never duplicates
+    assert (
+        exit_code("demo", "--seed", "2", "--scale", "0.05") == 1
+    )  # without --if-empty it refuses, never duplicates

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gridgov.intel import classifier, cli
+from gridgov.core.tests.commands import cli_exit_code, exit_code
+from gridgov.intel import classifier
 from gridgov.intel.classifier import TrainParams, current_model, ensure_default_model, train
 
 DATASETS = classifier.default_datasets_dir()
@@ -57,7 +58,7 @@ def dev_xlsx(tmp_path_factory) -> Path:
 @needs_data
 def test_train_then_eval_round_trip_through_the_cli(small_train_csv, dev_xlsx, tmp_path, capsys):
     root = tmp_path / "models"
-    assert cli.main(["train", "--data", str(small_train_csv), "--out", str(root)]) == 0
+    assert exit_code("dispatch", "train", "--data", str(small_train_csv), "--out", str(root)) == 0
     printed = capsys.readouterr().out.splitlines()
     version_dir = Path(printed[0])
     assert version_dir.parent == root and (version_dir / "meta.json").is_file()
@@ -68,7 +69,7 @@ def test_train_then_eval_round_trip_through_the_cli(small_train_csv, dev_xlsx, t
 
     # eval accepts the version directory that train printed, and the root.
     for model_arg in (version_dir, root):
-        assert cli.main(["eval", "--model", str(model_arg), "--data", str(dev_xlsx)]) == 0
+        assert exit_code("dispatch", "eval", "--model", str(model_arg), "--data", str(dev_xlsx)) == 0
         lines = capsys.readouterr().out.strip().splitlines()
         assert len(lines) == 1
         result = json.loads(lines[0])
@@ -80,14 +81,14 @@ def test_train_then_eval_round_trip_through_the_cli(small_train_csv, dev_xlsx, t
 
 
 def test_cli_reports_missing_file_and_bad_columns(tmp_path, capsys):
-    assert cli.main(["train", "--data", str(tmp_path / "nope.csv"), "--out", str(tmp_path)]) == 2
+    assert exit_code("dispatch", "train", "--data", str(tmp_path / "nope.csv"), "--out", str(tmp_path)) == 2
     assert "找不到数据文件" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
     bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
-    assert cli.main(["train", "--data", str(bad), "--out", str(tmp_path)]) == 2
+    assert exit_code("dispatch", "train", "--data", str(bad), "--out", str(tmp_path)) == 2
     assert "列名不正确" in capsys.readouterr().err
-    assert cli.main(["eval", "--model", str(tmp_path / "empty"), "--data", str(bad)]) == 2
-    assert cli.main(["frobnicate"]) == 2
+    assert exit_code("dispatch", "eval", "--model", str(tmp_path / "empty"), "--data", str(bad)) == 2
+    assert cli_exit_code("dispatch", "frobnicate") == 2
 
 
 TOY = [

@@ -112,15 +112,15 @@ def test_train_from_closed_cases_uses_the_dispatchers_item_as_label(world, tmp_p
     import json
 
     from gridgov.cases.tests import case_flow
-    from gridgov.intel.cli import main
+    from gridgov.core.tests.commands import exit_code
 
     for text in ("楼下垃圾没人清运", "垃圾桶满了臭气熏天", "小区门口堆满垃圾"):
         case = case_flow.resolved(world, description=text)
         assert case.item == world.item_litter
     for text in ("自来水管爆了水漫一地", "供水管道破裂停水"):
         case_flow.resolved(world, description=text, to_department=True)
-    assert main(["train", "--from-cases", "--out", str(tmp_path)]) == 0
+    assert exit_code("dispatch", "train", "--from-cases", "--out", str(tmp_path)) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["n"] == 5
     assert summary["labels"] == sorted([world.item_litter.code, world.item_pipe.code])
-    assert main(["train", "--out", str(tmp_path)]) == 2
+    assert exit_code("dispatch", "train", "--out", str(tmp_path)) == 2

@@ -155,10 +155,10 @@ def endpoint(db, receiver) -> WebhookEndpoint:
 
 @pytest.fixture
 def run_worker() -> Callable[..., object]:
-    """One in-process pass of a worker (no ticks unless asked)."""
+    """One in-process pass of a worker (no periodic jobs unless asked)."""
 
-    def run(name: str = "test-worker", ticks: bool = False, **kwargs):
-        return Worker(name=name, ticks=ticks, **kwargs).run_pass()
+    def run(name: str = "test-worker", jobs: bool = False, **kwargs):
+        return Worker(name=name, jobs=jobs, **kwargs).run_pass()
 
     return run
 

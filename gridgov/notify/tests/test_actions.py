@@ -12,6 +12,8 @@ from gridgov.cases.tests.case_flow import accepted, dispatched, resolved, submit
 from gridgov.core.errors import Conflict, InvalidInput, NotFound
 from gridgov.notify import actions
 from gridgov.notify.models import Delivery, DeliveryChannel, DeliveryStatus, Notification, WebhookEndpoint
+from gridgov.notify.subjects import Subject
+from gridgov.people.models import Department
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +58,9 @@ def test_dispatch_to_a_worker_tells_that_worker_only(world):
     case = dispatched(world)
     assert kinds_for(world.worker_a) == ["case.dispatched"]
     notification = Notification.objects.get(recipient=world.worker_a)
-    assert notification.case == case
+    assert (notification.subject_type, notification.subject_id) == ("cases.case", case.pk)
+    assert notification.subject_title == case.tracking_no and notification.subject_label == "工单"
+    assert notification.link == f"/cases/{case.pk}/"
     assert case.tracking_no in notification.body and "办理时限" in notification.body
     assert Notification.objects.count() == 1  # not the dispatcher, not worker B, not the resident
 
@@ -180,6 +184,11 @@ def test_the_same_event_is_notified_once_per_recipient_and_channel(world):
         ({"kind": "Case Dispatched"}, "invalid_notification_kind"),
         ({"dedupe_key": " "}, "invalid_dedupe_key"),
         ({"title": ""}, "invalid_notification_title"),
+        ({"link": "https://evil.example/"}, "invalid_notification_link"),
+        ({"link": "/" + "x" * 200}, "invalid_notification_link"),
+        ({"subject": Subject("Cases Case", 1, "GG1")}, "invalid_notification_subject"),
+        ({"subject": Subject("cases.case", 2**63, "GG1")}, "invalid_notification_subject"),
+        ({"subject": Subject("cases.case", 0, "GG1")}, "invalid_notification_subject"),
     ],
 )
 def test_notification_create_refuses_bad_input(world, kwargs, code):
@@ -187,11 +196,29 @@ def test_notification_create_refuses_bad_input(world, kwargs, code):
     with pytest.raises(InvalidInput) as exc:
         actions.notification_create(**args)
     assert exc.value.code == code
+    assert not Notification.objects.exists()
+
+
+def test_a_notification_can_be_about_any_record_without_notify_knowing_its_domain(world):
+    # A department stands in for a domain notify has never heard of (a dispute, a sensor, points…).
+    notification = actions.notification_create(
+        recipient=world.worker_a,
+        kind="dept.changed",
+        title="部门调整",
+        subject=Subject.of(world.water, title="水务局" * 40, link="/departments/7/"),
+        dedupe_key="dept:7:changed",
+    )
+    notification.refresh_from_db()
+    assert (notification.subject_type, notification.subject_id) == ("people.department", world.water.pk)
+    assert len(notification.subject_title) == 100 and notification.subject_title.endswith("…")
+    assert notification.link == "/departments/7/"
+    assert notification.subject_label == str(Department._meta.verbose_name)
+    assert list(Notification.objects.about(world.water)) == [notification]
 
 
 def test_marking_read_is_for_the_recipient_only(world):
     case = dispatched(world)
-    notification = Notification.objects.get(recipient=world.worker_a, case=case)
+    notification = Notification.objects.about(case).get(recipient=world.worker_a)
     with pytest.raises(NotFound):
         actions.notification_mark_read(actor=world.worker_b, notification_id=notification.pk)
     marked = actions.notification_mark_read(actor=world.worker_a, notification_id=notification.pk)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_for_worker_a(world):
     first, second = dispatched(world), dispatched(world)
-    return [Notification.objects.get(case=c) for c in (first, second)]
+    return [Notification.objects.about(c).get() for c in (first, second)]
 
 
 def test_the_inbox_lists_my_notifications_newest_first(
@@ -27,7 +27,7 @@ def test_the_inbox_lists_my_notifications_newest_first(
     assert "2 条未读" in html
     older, newer = two_for_worker_a
     assert html.index(f'id="notification-{newer.pk}"') < html.index(f'id="notification-{older.pk}"')
-    assert older.case.tracking_no in html
+    assert f"工单 {older.subject_title}" in html
 
 
 def test_someone_elses_inbox_is_empty_and_their_notification_not_found(world, client, two_for_worker_a):
@@ -46,9 +46,10 @@ def test_mark_one_then_all_read(world, client, two_for_worker_a):
     )
     first.refresh_from_db()
     assert first.read_at is not None
+    # Never off-site: a foreign `next` falls back to the notification's own page (the case).
     assert (
         client.post(f"/notifications/{first.pk}/read/", {"next": "https://evil.example/"}).url
-        == "/notifications/"
+        == f"/cases/{first.subject_id}/"
     )
     assert client.post("/notifications/read-all/").status_code == 302
     assert not Notification.objects.filter(recipient=world.worker_a, read_at__isnull=True).exists()
@@ -88,7 +89,15 @@ def test_api_lists_own_notifications_only(world, client, two_for_worker_a, djang
     assert [n["id"] for n in body["items"]] == [two_for_worker_a[1].pk, two_for_worker_a[0].pk]
     item = body["items"][0]
     assert item["kind"] == "case.dispatched" and item["read_at"] is None
-    assert item["tracking_no"] == two_for_worker_a[1].case.tracking_no
+    newer = two_for_worker_a[1]
+    assert (item["case_id"], item["tracking_no"]) == (newer.subject_id, newer.subject_title)
+    assert item["subject"] == {
+        "type": "cases.case",
+        "id": newer.subject_id,
+        "title": newer.subject_title,
+        "label": "工单",
+        "link": f"/cases/{newer.subject_id}/",
+    }
 
     client.force_login(world.worker_b)
     assert client.get("/api/notifications").json() == {"unread": 0, "total": 0, "items": []}
@@ -110,3 +119,31 @@ def test_api_marks_read_with_a_token_and_hides_others(world, client, two_for_wor
 def test_api_needs_authentication(client):
     response = client.get("/api/notifications")
     assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+
+
+def test_the_inbox_and_api_show_a_notification_about_any_subject(world, client):
+    from gridgov.notify.actions import notification_create
+    from gridgov.notify.subjects import Subject
+
+    notification_create(
+        recipient=world.worker_a,
+        kind="dept.changed",
+        title="部门调整",
+        subject=Subject.of(world.water, title="SW-007", link="/board/"),
+        dedupe_key="dept:changed",
+    )
+    client.force_login(world.worker_a)
+    html = client.get("/notifications/").content.decode()
+    label = str(world.water._meta.verbose_name)
+    assert f"{label} SW-007" in html and "查看" in html
+    item = client.get("/api/notifications").json()["items"][0]
+    assert (item["case_id"], item["tracking_no"]) == (None, None)
+    assert item["subject"] == {
+        "type": "people.department",
+        "id": world.water.pk,
+        "title": "SW-007",
+        "label": label,
+        "link": "/board/",
+    }
+    # "查看" marks it read and opens the subject's page.
+    assert client.post(f"/notifications/{item['id']}/read/").url == "/board/"

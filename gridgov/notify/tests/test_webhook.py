@@ -64,6 +64,12 @@ def test_two_failures_are_retried_with_back_off_and_the_message_arrives_once(
     assert payload["delivery_id"] == delivery.pk and payload["attempt"] == 3
     assert payload["kind"] == "case.dispatched"
     assert payload["case"] == {"id": case.pk, "tracking_no": case.tracking_no}
+    assert payload["subject"] == {
+        "type": "cases.case",
+        "id": case.pk,
+        "title": case.tracking_no,
+        "link": f"/cases/{case.pk}/",
+    }
     assert payload["recipient"]["username"] == "worker_a"
 
 

@@ -1,5 +1,5 @@
 """The worker as a process: SIGTERM stops it cleanly, a killed worker's claim is taken over after its
-lease, claims are leases not locks, and ticks run once per period."""
+lease, claims are leases not locks, and a pass runs the due periodic jobs."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
-from gridgov.notify import actions, ticks
-from gridgov.notify.models import Delivery, DeliveryStatus, Notification, TickRun
+from gridgov.core.models import JobRun
+from gridgov.notify import actions
+from gridgov.notify.models import Delivery, DeliveryStatus, Notification
 from gridgov.notify.tests.conftest import shared_database, spawn_worker, worker_log
-from gridgov.notify.worker import main as worker_main
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -128,54 +129,26 @@ def test_a_message_that_kills_every_worker_ends_up_dead(world, endpoint, setting
 
 def test_worker_once_delivers_everything_due_in_small_batches(world, endpoint, receiver):
     notify_many(world.resident, 45)
-    assert worker_main(["--once", "--no-ticks", "--batch", "7"]) == 0
+    call_command("worker", "--once", "--no-ticks", "--batch", "7")
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 45
     assert len({r.delivery_id for r in receiver.requests}) == len(receiver.requests) == 45
 
 
-# ---------------------------------------------------------------- ticks
+# ---------------------------------------------------------------- periodic jobs (gridgov.core.jobs)
 
 
-@pytest.fixture
-def tick_registry(monkeypatch):
-    registry: dict = {}
-    monkeypatch.setattr(ticks, "_registry", registry)
-    return registry
+def test_a_worker_pass_runs_the_due_jobs_once_and_no_jobs_skips_them(db, monkeypatch, run_worker):
+    from gridgov.core import jobs
 
-
-def test_a_tick_runs_once_per_period_across_passes_and_workers(db, tick_registry, run_worker):
+    monkeypatch.setattr(jobs, "_registry", {})
     calls = []
-    ticks.register_tick("cases.overdue", lambda: calls.append(1), every_seconds=300)
-    with time_machine.travel(T0 + timedelta(seconds=10), tick=False) as traveller:
-        run_worker(name="a", ticks=True)
-        run_worker(name="b", ticks=True)
-        run_worker(name="a", ticks=True)
-        assert len(calls) == 1
-        traveller.shift(timedelta(seconds=290))  # the next five-minute period
-        run_worker(name="b", ticks=True)
-        assert len(calls) == 2
-    runs = TickRun.objects.order_by("period_start")
-    assert [(r.period_start, r.worker) for r in runs] == [(T0, "a"), (T0 + timedelta(seconds=300), "b")]
-    assert all(r.finished_at is not None and r.error == "" for r in runs)
-
-
-def test_a_failing_tick_is_recorded_and_does_not_stop_the_others(db, tick_registry, run_worker):
-    calls = []
-
-    def broken():
-        raise ValueError("boom")
-
-    ticks.register_tick("a.broken", broken, every_seconds=60)
-    ticks.register_tick("b.fine", lambda: calls.append(1), every_seconds=60)
+    jobs.register_job("cases.overdue", lambda: calls.append(1), every_seconds=300)
     with time_machine.travel(T0, tick=False):
-        assert run_worker(ticks=True).ticks == 2
+        assert run_worker(name="a", jobs=False).jobs == 0
+        assert run_worker(name="a", jobs=True).jobs == 1
+        assert run_worker(name="b", jobs=True).jobs == 0
     assert calls == [1]
-    assert "ValueError: boom" in TickRun.objects.get(name="a.broken").error
-
-
-def test_register_tick_refuses_nonsense(tick_registry):
-    with pytest.raises(ValueError):
-        ticks.register_tick("x", lambda: None, every_seconds=0)
+    assert JobRun.objects.get().worker == "a"
 
 
 def test_slow_sends_renew_the_lease_so_no_other_worker_takes_the_rest_of_the_batch(

@@ -5,6 +5,8 @@
     gridgov dispatch eval --model DIR --data FILE
         DIR is either a version directory (what train printed) or a model root (newest version is
         used). Prints exactly one JSON line.
+    gridgov dispatch ensure-model [--out DIR]
+    gridgov dispatch report
 
 Exit codes: 0 success, 2 bad arguments / missing files / bad columns, 1 unexpected failure.
 """
@@ -16,45 +18,43 @@ import json
 import sys
 from pathlib import Path
 
+from django.core.management.base import BaseCommand
+
 from gridgov.intel.corpus import DataFormatError, load_records
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse exits itself; raise so main() controls the code
-        raise _UsageError(message)
 
 
 class _UsageError(Exception):
     pass
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gridgov dispatch", description="智能派单：训练与评估分类模型")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    tr = sub.add_parser("train", help="训练新模型版本")
-    tr.add_argument("--data", action="append", default=[], type=Path, help="CSV/xlsx，可重复")
-    tr.add_argument(
-        "--from-cases", action="store_true", help="加入平台已办结工单（以派单员最终选择的事项代码为标签）"
-    )
-    tr.add_argument("--out", required=True, type=Path, help="模型根目录（在其中新建版本子目录）")
-    tr.add_argument("--threshold", type=float, default=None, help="低于此置信度返回“不确定”")
-    tr.add_argument("--words", action="store_true", help="加入 jieba 分词特征（更慢，约 +0.6 ms/条）")
-    ev = sub.add_parser("eval", help="评估模型")
-    ev.add_argument("--model", required=True, type=Path, help="版本目录或模型根目录")
-    ev.add_argument("--data", required=True, type=Path)
-    en = sub.add_parser("ensure-model", help="若没有模型，用共享数据集训练默认模型")
-    en.add_argument("--out", type=Path, default=None, help="模型根目录（默认 GRIDGOV_MODEL_DIR）")
-    sub.add_parser("report", help="生产环境中模型建议与派单员选择的一致率（JSON）")
-    return parser
+class Command(BaseCommand):
+    help = "train|eval|ensure-model|report 智能派单 models (see docs/intel.md)"
+
+    def add_arguments(self, parser):
+        parser.description = "智能派单：训练与评估分类模型"
+        sub = parser.add_subparsers(dest="command", required=True)
+        tr = sub.add_parser("train", help="训练新模型版本")
+        tr.add_argument("--data", action="append", default=[], type=Path, help="CSV/xlsx，可重复")
+        tr.add_argument(
+            "--from-cases", action="store_true", help="加入平台已办结工单（以派单员最终选择的事项代码为标签）"
+        )
+        tr.add_argument("--out", required=True, type=Path, help="模型根目录（在其中新建版本子目录）")
+        tr.add_argument("--threshold", type=float, default=None, help="低于此置信度返回“不确定”")
+        tr.add_argument("--words", action="store_true", help="加入 jieba 分词特征（更慢，约 +0.6 ms/条）")
+        ev = sub.add_parser("eval", help="评估模型")
+        ev.add_argument("--model", required=True, type=Path, help="版本目录或模型根目录")
+        ev.add_argument("--data", required=True, type=Path)
+        en = sub.add_parser("ensure-model", help="若没有模型，用共享数据集训练默认模型")
+        en.add_argument("--out", type=Path, default=None, help="模型根目录（默认 GRIDGOV_MODEL_DIR）")
+        sub.add_parser("report", help="生产环境中模型建议与派单员选择的一致率（JSON）")
+
+    def handle(self, *args, **options):
+        code = run(argparse.Namespace(**options))
+        if code:
+            sys.exit(code)  # the message is already on stderr; exit codes are part of the interface
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = _parser().parse_args(argv)
-    except _UsageError as exc:
-        print(f"参数错误：{exc}", file=sys.stderr)
-        return 2
+def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "train":
             return _train(args)
@@ -146,7 +146,3 @@ def _eval(args: argparse.Namespace) -> int:
     model = classifier.Model.load(version_dir)
     print(json.dumps(evaluate(model, records), ensure_ascii=False))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
