@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import File, Form, Router, Schema, UploadedFile
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from gridgov.core.imports import import_run, read_upload, spec_for, template_xlsx
 from gridgov.core.spreadsheet import XLSX_TYPE
@@ -53,7 +53,7 @@ def report_body(report) -> dict:
 )
 def import_upload(
     request: HttpRequest, kind: str, file: File[UploadedFile], dry_run: Form[bool] = False
-) -> tuple[int, dict]:
+) -> Status:
     spec = spec_for(kind)
     report = import_run(
         spec,
@@ -62,7 +62,7 @@ def import_upload(
         file_name=file.name or "",
         dry_run=dry_run,
     )
-    return (200 if report.ok else 400), report_body(report)
+    return Status(200 if report.ok else 400, report_body(report))
 
 
 @router.get("/{kind}/template", summary="导入模板（xlsx：表头和一行示例）")

@@ -21,7 +21,7 @@ from gridgov.core.identifiers import phone_clean
 from gridgov.core.imports import CREATED, UNCHANGED, UPDATED, CellError, Column, ImportSpec, Row, register
 from gridgov.people.access import may_grant, staff_import_check
 from gridgov.people.actions import role_assign, user_create
-from gridgov.people.models import REGION_ROLES, Department, Role, User
+from gridgov.people.models import REGION_ROLES, Department, Role, RoleAssignment, User
 from gridgov.territory.models import Region
 
 # Role names as counties write them, besides the labels of `Role` and its keys.
@@ -166,10 +166,14 @@ class StaffImport(ImportSpec):
             ctx.created.add(username)
         else:
             user = User.objects.get(username=username)
+            held = RoleAssignment.objects.filter(
+                user=user, role=row["role"], region=region, department=department
+            ).exists()
+            if held:
+                return UNCHANGED
         try:
             role_assign(user=user, role=row["role"], region=region, department=department)
         except Conflict as exc:
-            if exc.code != "role_exists":
-                raise CellError(exc.message, column="region_code") from exc
-            return CREATED if new_user else UNCHANGED
+            # One worker per grid is the conflict a file runs into: the place is what to fix.
+            raise CellError(exc.message, column="department_code" if department else "region_code") from exc
         return CREATED if new_user else UPDATED
