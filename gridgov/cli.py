@@ -10,6 +10,7 @@ USAGE = """usage: gridgov <command> [options]
 commands:
   demo [--seed N] [--cases N] [--if-empty] [--logins]   build the demo county / add cases / print logins
   dispatch train|eval|ensure-model ...                 智能派单 models (see docs/intel.md)
+  import <kind> FILE [--dry-run] [--user NAME]         import a spreadsheet (households, staff); exit 1 on errors
   worker [--once]                                      notifications and periodic ticks
   serve [HOST:PORT]                                    the web server (default 127.0.0.1:8000)
   migrate, createsuperuser, shell, check, ...          passed to Django's manage.py

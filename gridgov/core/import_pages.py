@@ -62,6 +62,11 @@ def _spec(request: HttpRequest, kind: str) -> ImportSpec:
     return spec
 
 
+def _user_id(request: HttpRequest) -> int:
+    # Behind @login_required: the user is signed in and has a primary key.
+    return int(request.user.pk or 0)
+
+
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
@@ -115,7 +120,7 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
             context["errors"] = report.errors[:SHOWN_ERRORS]
             context["errors_hidden"] = max(0, len(report.errors) - SHOWN_ERRORS)
             if not report.ok:
-                context["report_token"] = _report_store(request.user.pk, report)
+                context["report_token"] = _report_store(_user_id(request), report)
                 status = 400
     if request.method == "POST" and request.headers.get("HX-Request"):
         # htmx swaps only 2xx answers; the status is for clients that read it, the fragment for people.
@@ -134,7 +139,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 @require_GET
 def import_error_report(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     spec = _spec(request, kind)
-    name = f"{REPORT_DIR}/{request.user.pk}/{token}.xlsx"
+    name = f"{REPORT_DIR}/{_user_id(request)}/{token}.xlsx"
     if not token.replace("-", "").replace("_", "").isalnum() or not default_storage.exists(name):
         raise Http404(_("错误报告不存在或已过期"))
     if default_storage.get_modified_time(name) < timezone.now() - REPORT_KEEP:

@@ -12,7 +12,7 @@ from gridgov.territory.models import Region
 # What a region's administrator or dispatcher may hand out below it. Only a superuser makes
 # administrators, leaders or dispatchers: granting a role one holds oneself (or more) would let a
 # street's staff widen their own powers.
-GRANTABLE = {
+GRANTABLE: dict[str, set[str]] = {
     Role.ADMIN: {Role.GRID_WORKER, Role.GROUP_HEAD, Role.COLLECTOR, Role.DEPARTMENT, Role.RESIDENT},
     Role.DISPATCHER: {Role.GRID_WORKER, Role.GROUP_HEAD, Role.COLLECTOR, Role.RESIDENT},
 }

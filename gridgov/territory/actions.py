@@ -263,11 +263,11 @@ def _households_chunk(
                 _("户号 %(n)s 已登记在您管辖范围以外的网格") % {"n": record.number},
                 code="household_elsewhere",
             )
-        before = (household.grid_id, household.address, household.compound_id)
+        stored_as = (household.grid_id, household.address, household.compound_id)
         household.grid, household.address = record.grid, record.address
         if compound_id is not None:
             household.compound_id = compound_id
-        if (household.grid_id, household.address, household.compound_id) != before:
+        if (household.grid_id, household.address, household.compound_id) != stored_as:
             changed_households.append(household)
     Household.objects.bulk_create(new_households, batch_size=HOUSEHOLD_CHUNK)
     Household.objects.bulk_update(changed_households, ["grid", "address", "compound"], batch_size=500)

@@ -200,7 +200,11 @@ def test_dry_run_checks_everything_and_writes_nothing(world):
         (b"", "import_empty", "文件是空的"),
         (b"   \n", "import_empty", "文件是空的"),
         (as_csv([HEADER]), "import_empty", "文件只有表头，没有数据行"),
-        (as_csv([["户号", "姓名"], ["A", "张三"]]), "import_missing_columns", "缺少必填列：网格代码、住址、身份证号"),
+        (
+            as_csv([["户号", "姓名"], ["A", "张三"]]),
+            "import_missing_columns",
+            "缺少必填列：网格代码、住址、身份证号",
+        ),
         (as_csv([["foo", "bar"], ["1", "2"]]), "import_no_header", "没有找到表头"),
         (b"\x00\x01\x02garbage\x00", "import_wrong_type", "不是 CSV 或 Excel"),
         (b"%PDF-1.4 ...", "import_wrong_type", "不是 CSV 或 Excel"),
@@ -230,7 +234,9 @@ def test_an_oversize_file_and_too_many_rows_are_refused(world, settings):
 
 
 def test_unknown_columns_are_reported_and_the_error_column_is_ignored(world):
-    rows = [[*row, "备注" if i == 0 else "x", "错误" if i == 0 else "旧错误"] for i, row in enumerate(roster())]
+    rows = [
+        [*row, "备注" if i == 0 else "x", "错误" if i == 0 else "旧错误"] for i, row in enumerate(roster())
+    ]
     report = run(world.dispatcher, as_csv(rows))
     assert report.ok and report.unknown_columns == ["备注"]
 

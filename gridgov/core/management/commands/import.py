@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gridgov.core.errors import DomainError
@@ -28,8 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--errors-out", type=Path, default=None, help="有错误时把错误报告写到此 .xlsx")
 
     def handle(self, *args, **options) -> None:
-        from gridgov.people.models import User
-
+        User = get_user_model()  # noqa: N806 - the model class, named as Django names it
         if options["user"]:
             actor = User.objects.filter(username=options["user"], is_active=True).first()
         else:
