@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.core.identifiers import id_number_clean, phone_clean
@@ -132,11 +133,20 @@ class HouseholdRecord:
 HOUSEHOLD_CHUNK = 2000
 
 
-def _ledger_text(value: str, *, label: str, limit: int) -> str:
+_LEDGER_LABELS = {
+    "number": gettext_lazy("户号"),
+    "name": gettext_lazy("姓名"),
+    "address": gettext_lazy("住址"),
+}
+
+
+def _ledger_text(value: str, *, field: str, limit: int) -> str:
     value = (value or "").strip()
     if not value or len(value) > limit or is_bad_text(value):
         raise InvalidInput(
-            _("%(label)s须为 1 到 %(n)s 个字") % {"label": label, "n": limit}, code="invalid_ledger_text"
+            _("%(label)s须为 1 到 %(n)s 个字") % {"label": _LEDGER_LABELS[field], "n": limit},
+            code="invalid_ledger_text",
+            fields={field: "invalid"},
         )
     return value
 
@@ -149,7 +159,7 @@ def _households_check(records: list[HouseholdRecord], scope: list[Region]) -> li
     for record in records:
         if record.grid.level != RegionLevel.GRID or not within(scope, record.grid.path):
             raise NotFound(_("网格 %(code)s 不存在或不在您的管辖范围内") % {"code": record.grid.code})
-        number = _ledger_text(record.number, label=_("户号"), limit=40)
+        number = _ledger_text(record.number, field="number", limit=40)
         if number in numbers:
             raise Conflict(_("户号 %(n)s 重复") % {"n": number}, code="household_duplicate")
         numbers.add(number)
@@ -163,7 +173,7 @@ def _households_check(records: list[HouseholdRecord], scope: list[Region]) -> li
             ids.add(id_number)
             residents.append(
                 ResidentRecord(
-                    name=_ledger_text(person.name, label=_("姓名"), limit=50),
+                    name=_ledger_text(person.name, field="name", limit=50),
                     id_number=id_number,
                     phone=phone_clean(person.phone),
                     is_head=person.is_head,
@@ -173,7 +183,7 @@ def _households_check(records: list[HouseholdRecord], scope: list[Region]) -> li
             HouseholdRecord(
                 number=number,
                 grid=record.grid,
-                address=_ledger_text(record.address, label=_("住址"), limit=200),
+                address=_ledger_text(record.address, field="address", limit=200),
                 compound=record.compound.strip()[:100],
                 residents=tuple(residents),
             )
