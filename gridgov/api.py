@@ -9,13 +9,16 @@ from __future__ import annotations
 from gridgov.board.api import router as board_router
 from gridgov.cases.api import router as cases_router
 from gridgov.core.api import build_api
+from gridgov.core.import_api import router as imports_router
 from gridgov.kpi.api import router as kpi_router
 from gridgov.notify.api import router as notify_router
 from gridgov.supervision.api import router as supervision_router
 
 api = build_api()
+
 api.add_router("/", cases_router)
 api.add_router("/board", board_router)
 api.add_router("/kpi", kpi_router)
 api.add_router("/notifications", notify_router)
 api.add_router("/", supervision_router)
+api.add_router("/imports", imports_router)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("gridgov.notify.urls")),
     path("supervision/", include("gridgov.supervision.urls")),
     path("intel/", include("gridgov.intel.urls")),
+    path("imports/", include("gridgov.core.import_pages")),
     path("", include("gridgov.cases.urls")),
 ]
 # MEDIA_ROOT is never served as a directory: case photos go through the scoped view in cases.views.

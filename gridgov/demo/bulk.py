@@ -44,6 +44,7 @@ from gridgov.cases.models import (
 )
 from gridgov.catalog.models import MatterItem, ResponsibleLevel
 from gridgov.core.chain import GENESIS, digest
+from gridgov.core.progress import progress
 from gridgov.demo import geography, texts
 from gridgov.demo.catalogue import CATEGORIES, ItemSpec, fits
 from gridgov.people.models import Department, Role, RoleAssignment, User
@@ -457,6 +458,7 @@ def bulk_cases(
     start_seq = (Case.objects.aggregate(m=Max("id"))["m"] or 0) + 1
     started = time.perf_counter()
     done = entries_total = 0
+    bar = progress(total=count, desc="cases", unit="case")
     while done < count:
         size = min(batch, count - done)
         made = [loader.make(start_seq + done + k) for k in range(size)]
@@ -489,12 +491,14 @@ def bulk_cases(
             entries_t.insert(entries)
             ratings_t.insert(ratings)
         done += size
+        bar.update(size)
         entries_total += len(entries)
         elapsed = time.perf_counter() - started
         log(
             f"  {done:>9,} / {count:,} cases  {entries_total:>10,} timeline entries  {elapsed:7.1f} s  "
             f"{done / elapsed:,.0f} cases/s"
         )
+    bar.close()
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Case]):
             cursor.execute(sql)

@@ -24,6 +24,7 @@ from gridgov.cases.deadlines import deadline_for
 from gridgov.cases.models import CaseStatus, Channel, RatingScore
 from gridgov.catalog.models import MatterItem, ResponsibleLevel
 from gridgov.core import clock
+from gridgov.core.progress import progress
 from gridgov.demo import geography, texts
 from gridgov.demo.catalogue import ItemSpec, fits
 from gridgov.demo.county import DemoCounty, GridInfo
@@ -307,12 +308,15 @@ class HistoryMaker:
     def run(self, plans: list[Plan]) -> None:
         queue = [(when, n, k) for n, plan in enumerate(plans) for k, (when, _, _) in enumerate(plan.steps)]
         heapq.heapify(queue)
+        bar = progress(total=len(queue), desc="history", unit="step")
         while queue:
+            bar.update(1)
             when, n, k = heapq.heappop(queue)
             plan = plans[n]
             _, op, kwargs = plan.steps[k]
             with clock.at(when):
                 getattr(self, f"_do_{op}")(plan, **kwargs)
+        bar.close()
 
     def _do_submit(self, plan: Plan, duplicate: bool = False) -> None:
         title, description = texts.case_text(

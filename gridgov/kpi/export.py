@@ -11,24 +11,20 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gridgov.core.spreadsheet import BOLD, append_row
 from gridgov.kpi.registry import UNIT_LABELS
 from gridgov.kpi.selectors import COLUMNS, WHISTLE_COLUMNS, Column, KpiReport, Row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOLD = Font(bold=True)
 
 
 def _append(sheet: Worksheet, values: Sequence[object], *, bold: bool = False) -> None:
-    """Write one row. Rates stay numbers (75.0 means 75.0 %) so they can be summed and charted; None is an
-    empty cell (no base)."""
-    sheet.append(list(values))
-    if bold:
-        for cell in sheet[sheet.max_row]:
-            cell.font = BOLD
+    """Write one row through the platform's formula-safe writer. Rates stay numbers (75.0 means 75.0 %)
+    so they can be summed and charted; None is an empty cell (no base)."""
+    append_row(sheet, values, font=BOLD if bold else None)
 
 
 def _new_sheet(

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from gridgov.core.progress import progress
 from gridgov.intel.corpus import DataFormatError, load_records
 
 
@@ -77,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     from gridgov.intel import classifier
 
+    # Three stages (read, fit, save): the fit is one call, so the bar moves per stage, not per row.
+    bar = progress(total=3, desc="读取数据", unit="步")
     records: list[tuple[str, str]] = []
     for path in args.data:
         records.extend(load_records(path))
@@ -95,8 +98,14 @@ def _train(args: argparse.Namespace) -> int:
         params.threshold = args.threshold
     if args.words:
         params.use_words = True
+    bar.update(1)
+    bar.set_description("训练模型")
     model, stats = classifier.fit(records, params)
+    bar.update(1)
+    bar.set_description("保存模型")
     version_dir = classifier.save(model, args.out, stats=stats, data_files=args.data)
+    bar.update(1)
+    bar.close()
     print(str(version_dir))
     summary = {
         "model": str(version_dir),
