@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "gridgov.core",
+    "gridgov.audit",
     "gridgov.territory",
     "gridgov.people",
     "gridgov.catalog",
