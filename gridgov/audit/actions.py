@@ -80,7 +80,7 @@ def audit_record(
     head = _lock_head(AUDIT_CHAIN)
     entry = AuditEntry(
         seq=head.count + 1,
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         actor_label=actor_label(actor)[:150],
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

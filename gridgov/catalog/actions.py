@@ -109,8 +109,8 @@ def _item_rules(
     department: Department | None,
     time_limit: int,
     time_unit: str,
-) -> str:
-    """The checks an item's fields must pass, on create and on update; returns the cleaned name."""
+) -> tuple[Category, str]:
+    """The checks an item's fields must pass, on create and on update; returns category and clean name."""
     if category is None:
         raise InvalidInput(_("事项必须属于一个类别"), code="item_needs_category")
     name = _name(name, 100)
@@ -128,7 +128,7 @@ def _item_rules(
         raise InvalidInput(
             _("办理时限须为 1 到 %(n)d 的整数") % {"n": TIME_LIMIT_MAX}, code="invalid_time_limit"
         )
-    return name
+    return category, name
 
 
 @transaction.atomic
@@ -145,7 +145,7 @@ def item_create(
     photo_required: bool = False,
 ) -> MatterItem:
     code = _code(code)
-    name = _item_rules(
+    category, name = _item_rules(
         category=category,
         name=name,
         responsible_level=responsible_level,
@@ -187,7 +187,7 @@ def item_update(
     photo_required: bool,
 ) -> MatterItem:
     """Change an item; open cases keep the deadline they were given, new cases get the new one."""
-    name = _item_rules(
+    category, name = _item_rules(
         category=category,
         name=name,
         responsible_level=responsible_level,
@@ -197,7 +197,7 @@ def item_update(
     )
     locked = MatterItem.objects.select_for_update().get(pk=item.pk)
     before = snapshot(locked, ITEM_FIELDS)
-    locked.category = category  # type: ignore[assignment]  # checked not None above
+    locked.category = category
     locked.name = name
     locked.responsible_level = responsible_level
     locked.department = department

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -85,12 +86,16 @@ class ActionAdmin(admin.ModelAdmin):
 
         class ActionCheckedForm(form_class):  # type: ignore[misc, valid-type]
             def _post_clean(self):
+                existing_pk = self.instance.pk
                 super()._post_clean()
-                if self.errors:
-                    return
-                existing = self.instance if self.instance.pk is not None else None
+                if any(name != NON_FIELD_ERRORS for name in self.errors):
+                    return  # a field is missing or malformed: the action would only repeat it
+                # Model constraints answer in Django's words ("Constraint … is violated"); the action
+                # knows the rule's reason, so its message replaces theirs.
+                existing = self.instance if existing_pk is not None else None
                 error = rehearse(lambda: model_admin.write(request, existing, self.cleaned_data))
                 if error is not None:
+                    self._errors.pop(NON_FIELD_ERRORS, None)
                     self.add_error(None, error.message)
 
         return ActionCheckedForm

@@ -222,7 +222,7 @@ def _department_fields(code: str, name: str, region: Region | None) -> tuple[str
 
 
 def _department_unique(code: str, name: str, exclude_pk: int | None = None) -> None:
-    others = Department.objects.exclude(pk=exclude_pk)
+    others = Department.objects.all() if exclude_pk is None else Department.objects.exclude(pk=exclude_pk)
     if others.filter(code=code).exists():
         raise Conflict(_("部门代码 %(code)s 已存在") % {"code": code}, code="department_code_taken")
     if others.filter(name=name).exists():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.admin import ActionAdmin, rehearse
@@ -44,7 +45,7 @@ def apply_role_changes(formset: RoleFormSet, *, actor) -> None:
     """Revoke the rows ticked for deletion and grant the new ones, each through its action."""
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.forms:
-        if formset.can_delete and formset._should_delete_form(form):
+        if formset.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME):
             if form.instance.pk is not None:
                 actions.role_revoke(actor=actor, assignment=form.instance)
                 formset.deleted_objects.append(form.instance)
