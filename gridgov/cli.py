@@ -11,6 +11,7 @@ commands:
   demo [--seed N] [--cases N] [--if-empty] [--logins]   build the demo county / add cases / print logins
   dispatch train|eval|ensure-model ...                 智能派单 models (see docs/intel.md)
   worker [--once]                                      notifications and periodic ticks
+  audit verify                                         check the hash chains; names the first tampered entry
   serve [HOST:PORT]                                    the web server (default 127.0.0.1:8000)
   migrate, createsuperuser, shell, check, ...          passed to Django's manage.py
 """
