@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gridgov.catalog.actions import category_create, item_create
 from gridgov.catalog.models import Category, MatterItem, ResponsibleLevel, TimeUnit
-from gridgov.people.actions import role_assign, token_issue, user_create
+from gridgov.people.actions import department_create, role_assign, token_issue, user_create
 from gridgov.people.models import Department, Role, User
 from gridgov.territory.actions import region_create
 from gridgov.territory.models import Region, RegionLevel
@@ -63,20 +64,28 @@ class World:
 
 
 def _user(username: str, name: str, phone: str = "13800000000") -> User:
-    return user_create(username=username, password=PASSWORD, display_name=name, phone=phone)
+    return user_create(actor=None, username=username, password=PASSWORD, display_name=name, phone=phone)
 
 
 @pytest.fixture
 def world(db) -> World:
     grid_reset_index()
-    county = region_create(code="450101", name="示范县", level=RegionLevel.COUNTY, parent=None, kind="县")
+    county = region_create(
+        actor=None, code="450101", name="示范县", level=RegionLevel.COUNTY, parent=None, kind="县"
+    )
     street = region_create(
-        code="450101001", name="城东街道", level=RegionLevel.TOWNSHIP, parent=county, kind="街道"
+        actor=None, code="450101001", name="城东街道", level=RegionLevel.TOWNSHIP, parent=county, kind="街道"
     )
     community = region_create(
-        code="450101001001", name="幸福社区", level=RegionLevel.VILLAGE, parent=street, kind="社区"
+        actor=None,
+        code="450101001001",
+        name="幸福社区",
+        level=RegionLevel.VILLAGE,
+        parent=street,
+        kind="社区",
     )
     grid_a = region_create(
+        actor=None,
         code="450101001001001",
         name="幸福社区第一网格",
         level=RegionLevel.GRID,
@@ -84,17 +93,19 @@ def world(db) -> World:
         boundary=square(108.30, 22.80),
     )
     grid_b = region_create(
+        actor=None,
         code="450101001001002",
         name="幸福社区第二网格",
         level=RegionLevel.GRID,
         parent=community,
         boundary=square(108.31, 22.80),
     )
-    housing = Department.objects.create(code="ZJJ", name="县住建局", region=county)
-    water = Department.objects.create(code="SWJ", name="县水务局", region=county)
-    roads = Category.objects.create(code="C1", name="城乡建设", order=1)
-    environment = Category.objects.create(code="C2", name="环境保护", order=2)
-    item_lamp = MatterItem.objects.create(
+    housing = department_create(actor=None, code="ZJJ", name="县住建局", region=county)
+    water = department_create(actor=None, code="SWJ", name="县水务局", region=county)
+    roads = category_create(actor=None, code="C1", name="城乡建设", order=1)
+    environment = category_create(actor=None, code="C2", name="环境保护", order=2)
+    item_lamp = item_create(
+        actor=None,
         category=roads,
         code="C1-01",
         name="路灯损坏",
@@ -103,7 +114,8 @@ def world(db) -> World:
         time_unit=TimeUnit.WORKING_DAYS,
         photo_required=True,
     )
-    item_pipe = MatterItem.objects.create(
+    item_pipe = item_create(
+        actor=None,
         category=roads,
         code="C1-02",
         name="供水管道破裂",
@@ -112,7 +124,8 @@ def world(db) -> World:
         time_limit=24,
         time_unit=TimeUnit.CALENDAR_HOURS,
     )
-    item_litter = MatterItem.objects.create(
+    item_litter = item_create(
+        actor=None,
         category=environment,
         code="C2-01",
         name="垃圾堆放",
@@ -123,19 +136,19 @@ def world(db) -> World:
     resident = _user("resident", "张三", "13812341234")
     other_resident = _user("resident2", "李四", "13999998888")
     for person in (resident, other_resident):
-        role_assign(user=person, role=Role.RESIDENT)
+        role_assign(actor=None, user=person, role=Role.RESIDENT)
     worker_a = _user("worker_a", "王网格")
-    role_assign(user=worker_a, role=Role.GRID_WORKER, region=grid_a)
+    role_assign(actor=None, user=worker_a, role=Role.GRID_WORKER, region=grid_a)
     worker_b = _user("worker_b", "赵网格")
-    role_assign(user=worker_b, role=Role.GRID_WORKER, region=grid_b)
+    role_assign(actor=None, user=worker_b, role=Role.GRID_WORKER, region=grid_b)
     dispatcher = _user("dispatcher", "陈派单")
-    role_assign(user=dispatcher, role=Role.DISPATCHER, region=county)
+    role_assign(actor=None, user=dispatcher, role=Role.DISPATCHER, region=county)
     water_handler = _user("water", "孙水务")
-    role_assign(user=water_handler, role=Role.DEPARTMENT, department=water)
+    role_assign(actor=None, user=water_handler, role=Role.DEPARTMENT, department=water)
     housing_handler = _user("housing", "周住建")
-    role_assign(user=housing_handler, role=Role.DEPARTMENT, department=housing)
+    role_assign(actor=None, user=housing_handler, role=Role.DEPARTMENT, department=housing)
     leader = _user("leader", "吴县长")
-    role_assign(user=leader, role=Role.LEADER, region=county)
+    role_assign(actor=None, user=leader, role=Role.LEADER, region=county)
     admin = User.objects.create_superuser(username="admin", password=PASSWORD, display_name="管理员")
     return World(
         county=county,
@@ -180,7 +193,7 @@ def photo():
 
 @pytest.fixture
 def token_for():
-    return lambda user: token_issue(user=user, name="test")
+    return lambda user: token_issue(actor=None, user=user, name="test")
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "gridgov.core",
+    "gridgov.audit",
     # Before the domains: its demo parts register first, and among parts ready at the same time the
     # earlier-registered runs first, so a domain's demo part never shifts the county's random draws.
     "gridgov.demo",

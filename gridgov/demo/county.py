@@ -1,7 +1,8 @@
 """The demo county: territory with real boundaries, ledger (households, residents, 联户), party
 organisation, departments, the matter catalogue and a login for every role.
 
-Domain objects go through the actions (`region_create`, `role_assign`); the household ledger is
+Domain objects go through the actions (`region_create`, `role_assign`, the catalogue's and departments'
+actions) with `actor=None`, so the audit log shows the system built them; the household ledger is
 bulk-inserted because it is registry data, not a domain event, and ten thousand households one by one
 would make `make run` slow. Users are created with one precomputed password hash: the demo password is
 public anyway, and hashing it a hundred times with PBKDF2 would take most of a minute.
@@ -17,11 +18,12 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from shapely.geometry import Polygon, shape
 
+from gridgov.catalog.actions import category_create, item_create
 from gridgov.catalog.models import Category, MatterItem, ResponsibleLevel
 from gridgov.core.demo import DemoContext
 from gridgov.demo import geography, identities
 from gridgov.demo.catalogue import CATEGORIES, DEPARTMENTS, UNITS, ItemSpec
-from gridgov.people.actions import role_assign
+from gridgov.people.actions import department_create, role_assign
 from gridgov.people.models import Department, Role, User
 from gridgov.territory.actions import region_create
 from gridgov.territory.models import (
@@ -236,6 +238,7 @@ def build_territory(ctx: DemoContext) -> Territory:
     grid_reset_index()
     county_polygon = geography.county_polygon(rng)
     county = region_create(
+        actor=None,
         code=COUNTY_CODE,
         name=COUNTY_NAME,
         level=RegionLevel.COUNTY,
@@ -264,6 +267,7 @@ def build_territory(ctx: DemoContext) -> Territory:
     for s_code, s_name, s_kind, s_seed, communities in layout:
         s_poly = next(p for p in street_polys if p.contains(Point(s_seed)))
         street = region_create(
+            actor=None,
             code=COUNTY_CODE + s_code,
             name=s_name,
             level=RegionLevel.TOWNSHIP,
@@ -275,6 +279,7 @@ def build_territory(ctx: DemoContext) -> Territory:
         c_polys = geography.split(s_poly, len(communities), rng)
         for (c_code, c_name, c_kind, n_grids), c_poly in zip(communities, c_polys, strict=True):
             community = region_create(
+                actor=None,
                 code=street.code + c_code,
                 name=c_name,
                 level=RegionLevel.VILLAGE,
@@ -286,6 +291,7 @@ def build_territory(ctx: DemoContext) -> Territory:
             roads = rng.sample(ROADS, 3)
             for seq, g_poly in enumerate(geography.split(c_poly, n_grids, rng), start=1):
                 grid = region_create(
+                    actor=None,
                     code=f"{community.code}{seq:03d}",
                     name=f"{c_name}第{seq}网格",
                     level=RegionLevel.GRID,
@@ -341,7 +347,7 @@ class Catalogue:
 def build_catalogue(ctx: DemoContext) -> Catalogue:
     county = ctx.built["territory"].county
     departments = {
-        code: Department.objects.create(code=code, name=name, region=county) for code, name in DEPARTMENTS
+        code: department_create(actor=None, code=code, name=name, region=county) for code, name in DEPARTMENTS
     }
     items = _catalogue(departments)
     ctx.log(
@@ -419,10 +425,11 @@ def demo_county(ctx: DemoContext) -> DemoCounty:
 def _catalogue(departments: dict[str, Department]) -> list[tuple[MatterItem, ItemSpec, str]]:
     items = []
     for order, (code, name, specs) in enumerate(CATEGORIES, start=1):
-        category = Category.objects.create(code=code, name=name, order=order)
+        category = category_create(actor=None, code=code, name=name, order=order)
         for n, spec in enumerate(specs, start=1):
             level = spec.handler if spec.handler in ("grid", "community") else ResponsibleLevel.DEPARTMENT
-            item = MatterItem.objects.create(
+            item = item_create(
+                actor=None,
                 category=category,
                 code=f"{code}-{n:02d}",
                 name=spec.name,
@@ -453,21 +460,21 @@ def worker_username(grid_code: str) -> str:
 def _people(rng, county, streets, grids, departments, password) -> dict:
     User.objects.create_superuser(username="admin", password=ADMIN_PASSWORD, display_name="系统管理员")
     dispatcher = _user(rng, "dispatcher", password)
-    role_assign(user=dispatcher, role=Role.DISPATCHER, region=county)
+    role_assign(actor=None, user=dispatcher, role=Role.DISPATCHER, region=county)
     leader = _user(rng, "leader", password)
-    role_assign(user=leader, role=Role.LEADER, region=county)
+    role_assign(actor=None, user=leader, role=Role.LEADER, region=county)
     for n, street in enumerate(streets, start=1):
-        role_assign(user=_user(rng, f"leader{n:02d}", password), role=Role.LEADER, region=street)
+        role_assign(actor=None, user=_user(rng, f"leader{n:02d}", password), role=Role.LEADER, region=street)
     for info in grids:
         info.worker = _user(rng, worker_username(info.region.code), password)
-        role_assign(user=info.worker, role=Role.GRID_WORKER, region=info.region)
+        role_assign(actor=None, user=info.worker, role=Role.GRID_WORKER, region=info.region)
     handlers = {}
     for code, department in departments.items():
         handler = _user(rng, code.lower(), password)
-        role_assign(user=handler, role=Role.DEPARTMENT, department=department)
+        role_assign(actor=None, user=handler, role=Role.DEPARTMENT, department=department)
         handlers[department.pk] = handler
     collector = _user(rng, "collector", password)
-    role_assign(user=collector, role=Role.COLLECTOR, region=grids[0].region.parent)
+    role_assign(actor=None, user=collector, role=Role.COLLECTOR, region=grids[0].region.parent)
     return {"dispatcher": dispatcher, "handlers": handlers, "password": password}
 
 
@@ -550,7 +557,7 @@ def _resident_logins(rng, people, password, scale) -> tuple[list[User], list[tup
     users = []
     for n, (resident_id, name, phone) in enumerate(picked[:-1], start=1):
         user = User.objects.create(username=f"resident{n}", password=password, display_name=name, phone=phone)
-        role_assign(user=user, role=Role.RESIDENT)
+        role_assign(actor=None, user=user, role=Role.RESIDENT)
         Resident.objects.filter(pk=resident_id).update(user=user)
         users.append(user)
     group = HouseholdGroup.objects.select_related("head", "grid").order_by("id").first()
@@ -559,7 +566,7 @@ def _resident_logins(rng, people, password, scale) -> tuple[list[User], list[tup
     user = User.objects.create(
         username="lianhu1", password=password, display_name=head.name, phone=head.phone
     )
-    role_assign(user=user, role=Role.GROUP_HEAD, region=group.grid)
+    role_assign(actor=None, user=user, role=Role.GROUP_HEAD, region=group.grid)
     Resident.objects.filter(pk=head.pk).update(user=user)
     contacts = [(name, phone) for _, name, phone in rng.sample(heads, min(len(heads), 400))]
     return users, contacts

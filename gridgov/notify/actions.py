@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from gridgov.audit.actions import audit_record, snapshot
 from gridgov.core import clock
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.notify import access
@@ -348,24 +349,87 @@ def delivery_retry(*, actor: User, delivery_id: int) -> Delivery:
 
 # ---------------------------------------------------------------- webhook endpoints (admin)
 
+WEBHOOK_FIELDS = ("name", "url", "active", "kinds")
 
-def webhook_endpoint_save(*, actor: User, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+
+def _webhook_check(*, actor: User, name: str, url: str, secret: str, kinds: list) -> tuple[str, str]:
     if not access.may_manage_deliveries(actor):
         raise PermissionDenied(_("只有管理员可以配置推送接口"), code="forbidden")
-    webhook_endpoint_check(endpoint)
-    endpoint.save()
-    log.info("webhook endpoint %s (%s) saved by %s", endpoint.pk, endpoint.url, actor.pk)
-    return endpoint
-
-
-def webhook_endpoint_check(endpoint: WebhookEndpoint) -> None:
-    """Validation shared by the action and the admin form (which shows it beside the field)."""
-    if not endpoint.url.startswith(("https://", "http://")):
-        raise InvalidInput(_("推送地址须以 http:// 或 https:// 开头"), code="invalid_webhook_url")
-    if len(endpoint.secret or "") < 16:
-        raise InvalidInput(_("签名密钥至少 16 个字符"), code="weak_webhook_secret")
-    kinds = endpoint.kinds or []
+    name, url = (name or "").strip(), (url or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput(_("名称须为 1 到 100 个字"), code="invalid_webhook_name")
+    if not url.startswith(("https://", "http://")) or len(url) > 500:
+        raise InvalidInput(
+            _("推送地址须以 http:// 或 https:// 开头，不超过 500 个字符"), code="invalid_webhook_url"
+        )
+    if not 16 <= len(secret or "") <= 200:
+        raise InvalidInput(_("签名密钥须为 16 到 200 个字符"), code="weak_webhook_secret")
     if not isinstance(kinds, list) or not all(isinstance(k, str) and KIND_RE.match(k) for k in kinds):
         raise InvalidInput(
             _('消息类型须为类型代码的列表，如 ["case.dispatched"]'), code="invalid_webhook_kinds"
         )
+    return name, url
+
+
+@transaction.atomic
+def webhook_endpoint_create(
+    *, actor: User, name: str, url: str, secret: str, kinds: list | None = None, active: bool = True
+) -> WebhookEndpoint:
+    kinds = [] if kinds is None else kinds
+    name, url = _webhook_check(actor=actor, name=name, url=url, secret=secret, kinds=kinds)
+    endpoint = WebhookEndpoint.objects.create(name=name, url=url, secret=secret, kinds=kinds, active=active)
+    # The secret is never written to the log, only that one was set.
+    audit_record(
+        actor=actor,
+        action="notify.webhook_endpoint_create",
+        obj=endpoint,
+        after=snapshot(endpoint, WEBHOOK_FIELDS),
+    )
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_update(
+    *,
+    actor: User,
+    endpoint: WebhookEndpoint,
+    name: str,
+    url: str,
+    secret: str,
+    kinds: list | None = None,
+    active: bool = True,
+) -> WebhookEndpoint:
+    kinds = [] if kinds is None else kinds
+    name, url = _webhook_check(actor=actor, name=name, url=url, secret=secret, kinds=kinds)
+    locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    before = snapshot(locked, WEBHOOK_FIELDS)
+    if locked.secret != secret:  # the log says that the secret changed, never what it is
+        before["secret"] = "（旧密钥）"
+    locked.name, locked.url, locked.secret, locked.kinds, locked.active = name, url, secret, kinds, active
+    locked.save()
+    after = snapshot(locked, WEBHOOK_FIELDS)
+    if "secret" in before:
+        after["secret"] = "（新密钥）"
+    audit_record(actor=actor, action="notify.webhook_endpoint_update", obj=locked, before=before, after=after)
+    log.info("webhook endpoint %s (%s) saved by %s", locked.pk, locked.url, actor.pk)
+    return locked
+
+
+@transaction.atomic
+def webhook_endpoint_deactivate(*, actor: User, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    """Stop forwarding to an endpoint. Endpoints are not deleted: their deliveries keep pointing at them."""
+    if not access.may_manage_deliveries(actor):
+        raise PermissionDenied(_("只有管理员可以配置推送接口"), code="forbidden")
+    locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if locked.active:
+        locked.active = False
+        locked.save(update_fields=["active"])
+        audit_record(
+            actor=actor,
+            action="notify.webhook_endpoint_deactivate",
+            obj=locked,
+            before={"active": True},
+            after={"active": False},
+        )
+    endpoint.active = False
+    return locked

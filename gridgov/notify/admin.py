@@ -1,5 +1,5 @@
 """Admin: the inbox and outbox are read-only records; dead deliveries are retried through the action,
-and webhook endpoints are saved through it too (validation, a log line with who changed what)."""
+and webhook endpoints are created, changed and deactivated through theirs (validation, audit entry)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.admin import ActionAdmin
 from gridgov.core.errors import DomainError
 from gridgov.notify import actions
 from gridgov.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
@@ -112,26 +113,30 @@ class WebhookEndpointForm(forms.ModelForm):
         model = WebhookEndpoint
         fields = ("name", "url", "secret", "active", "kinds")
 
-    def clean(self):
-        cleaned = super().clean()
-        candidate = WebhookEndpoint(**{f: cleaned.get(f) for f in self.Meta.fields})
-        try:
-            actions.webhook_endpoint_check(candidate)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        return cleaned
-
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(ActionAdmin):
     form = WebhookEndpointForm
     list_display = ("name", "url", "active", "kinds", "created_at")
     list_filter = ("active",)
+    actions = ["deactivate_selected"]
+    delete_refusal = _("推送接口有投递记录引用，不能删除；请改为停用。")
 
-    def save_model(self, request, obj, form, change):
-        actions.webhook_endpoint_save(actor=request.user, endpoint=obj)
+    def write(self, request, existing, data):
+        fields = {
+            "name": data["name"],
+            "url": data["url"],
+            "secret": data["secret"],
+            "kinds": data.get("kinds"),
+            "active": data.get("active", True),
+        }
+        if existing is None:
+            return actions.webhook_endpoint_create(actor=request.user, **fields)
+        return actions.webhook_endpoint_update(actor=request.user, endpoint=existing, **fields)
 
-    def get_actions(self, request):
-        found = super().get_actions(request)
-        found.pop("delete_selected", None)  # endpoints with deliveries are protected; deactivate instead
-        return found
+    @admin.action(description=_("停用所选推送接口"), permissions=["change"])
+    def deactivate_selected(self, request, queryset):
+        endpoints = list(queryset.filter(active=True))
+        for endpoint in endpoints:
+            actions.webhook_endpoint_deactivate(actor=request.user, endpoint=endpoint)
+        self.message_user(request, _("已停用 %(n)d 个推送接口") % {"n": len(endpoints)}, messages.SUCCESS)

@@ -1,4 +1,5 @@
-"""Who may create logins and grant which roles where (the staff import asks here)."""
+"""Who may create logins and grant which roles where: `role_assign` refuses what `may_grant` does not
+allow, so the admin, the staff import and any later page reach exactly as far as each other."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from gridgov.core.errors import NotAuthenticated, PermissionDenied
 from gridgov.people.models import Department, Role, User
 from gridgov.people.selectors import user_roles
 from gridgov.territory.models import Region
+from gridgov.territory.scope import covers_any
 
 # What a region's administrator or dispatcher may hand out below it. Only a superuser makes
 # administrators, leaders or dispatchers: granting a role one holds oneself (or more) would let a
@@ -46,6 +48,5 @@ def may_grant(user: User, role: str, *, region: Region | None, department: Depar
     else:
         return False
     return any(
-        role in GRANTABLE[held] and any(place.path.startswith(top.path) for top in tops)
-        for held, tops in staff_scope(user).items()
+        role in GRANTABLE[held] and covers_any(tops, place.path) for held, tops in staff_scope(user).items()
     )

@@ -158,6 +158,7 @@ class StaffImport(ImportSpec):
         new_user = username not in ctx.users and username not in ctx.created
         if new_user:
             user = user_create(
+                actor=actor,
                 username=username,
                 password=row["password"],
                 display_name=row["display_name"] or "",
@@ -172,7 +173,7 @@ class StaffImport(ImportSpec):
             if held:
                 return UNCHANGED
         try:
-            role_assign(user=user, role=row["role"], region=region, department=department)
+            role_assign(actor=actor, user=user, role=row["role"], region=region, department=department)
         except Conflict as exc:
             # One worker per grid is the conflict a file runs into: the place is what to fix.
             raise CellError(exc.message, column="department_code" if department else "region_code") from exc

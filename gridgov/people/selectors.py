@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from django.http import HttpRequest
-from django.utils import timezone
 
 from gridgov.people.models import ApiToken, Role, RoleAssignment, User
 
@@ -57,11 +56,6 @@ def user_for_token(raw: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     return token.user
-
-
-def token_revoke(token: ApiToken) -> None:
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
 
 
 def actor_label(actor: User | None) -> str:

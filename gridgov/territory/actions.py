@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.audit.actions import Actor, audit_record, snapshot
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.core.identifiers import id_number_clean, phone_clean
 from gridgov.core.text import is_bad_text
@@ -50,9 +51,19 @@ def _check_boundary(boundary: dict | None) -> None:
         raise InvalidInput(_("边界必须是有效的多边形"), code="invalid_boundary")
 
 
+REGION_FIELDS = ("code", "name", "level", "parent", "kind", "boundary")
+
+
 @transaction.atomic
 def region_create(
-    *, code: str, name: str, level: str, parent: Region | None, kind: str = "", boundary: dict | None = None
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    level: str,
+    parent: Region | None,
+    kind: str = "",
+    boundary: dict | None = None,
 ) -> Region:
     expected = _CHILD_LEVEL[parent.level if parent else None]
     if level != expected:
@@ -62,14 +73,14 @@ def region_create(
     # ASCII digits only: "²".isdigit() is true, and the code becomes part of every materialised path.
     if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 15):
         raise InvalidInput(_("区划代码只能是 2 到 15 位数字"), code="invalid_code")
-    name = _name(name)
+    name, kind = _name(name), _kind(kind)
     if Region.objects.filter(code=code).exists():
         raise Conflict(_("区划代码 %(code)s 已存在") % {"code": code}, code="code_taken")
     _check_boundary(boundary)
     lon, lat = _centre(boundary)
     path = (parent.path if parent else "/") + code + "/"
     assert len(path.strip("/").split("/")) == LEVEL_DEPTH[RegionLevel(level)] + 1
-    return Region.objects.create(
+    region = Region.objects.create(
         code=code,
         name=name,
         level=level,
@@ -80,6 +91,10 @@ def region_create(
         centre_lon=lon,
         centre_lat=lat,
     )
+    audit_record(
+        actor=actor, action="territory.region_create", obj=region, after=snapshot(region, REGION_FIELDS)
+    )
+    return region
 
 
 def _name(name: str) -> str:
@@ -89,19 +104,36 @@ def _name(name: str) -> str:
     return name
 
 
+def _kind(kind: str) -> str:
+    kind = (kind or "").strip()
+    if len(kind) > 16:
+        raise InvalidInput(_("类型不能超过 16 个字"), code="invalid_kind")
+    return kind
+
+
 @transaction.atomic
-def region_update(*, region: Region, name: str, kind: str = "", boundary: dict | None = None) -> Region:
+def region_update(
+    *, actor: Actor, region: Region, name: str, kind: str = "", boundary: dict | None = None
+) -> Region:
     """Rename a region or redraw its boundary. Code, level and parent are fixed once created: the
     materialised paths of the subtree and of every case below it depend on them."""
     from gridgov.territory.selectors import grid_reset_index
 
     _check_boundary(boundary)
     locked = Region.objects.select_for_update().get(pk=region.pk)
+    before = snapshot(locked, REGION_FIELDS)
     locked.name = _name(name)
-    locked.kind = kind
+    locked.kind = _kind(kind)
     locked.boundary = boundary
     locked.centre_lon, locked.centre_lat = _centre(boundary)
     locked.save(update_fields=["name", "kind", "boundary", "centre_lon", "centre_lat"])
+    audit_record(
+        actor=actor,
+        action="territory.region_update",
+        obj=locked,
+        before=before,
+        after=snapshot(locked, REGION_FIELDS),
+    )
     transaction.on_commit(grid_reset_index)
     return locked
 

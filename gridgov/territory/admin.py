@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.errors import DomainError
+from gridgov.core.admin import ActionAdmin
 from gridgov.territory.actions import region_create, region_update
 from gridgov.territory.models import (
     Compound,
@@ -15,7 +15,7 @@ from gridgov.territory.models import (
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ActionAdmin):
     """Regions are created and edited through the territory actions, which set the materialised path."""
 
     list_display = ("code", "name", "level", "parent")
@@ -24,80 +24,30 @@ class RegionAdmin(admin.ModelAdmin):
     fields = ("code", "name", "level", "kind", "parent", "boundary", "path")
     readonly_fields = ("path",)
     raw_id_fields = ("parent",)
+    delete_refusal = _("区域被工单、住户和角色引用，不能删除。")
 
     def get_readonly_fields(self, request, obj=None):
         # Code, level and parent fix the path of the subtree and of its cases; they never change.
         return ("path", "code", "level", "parent") if obj is not None else ("path",)
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # cases, households and roles point at regions (PROTECT)
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        try:
-            if change:
-                saved = region_update(
-                    region=obj, name=data["name"], kind=data.get("kind", ""), boundary=data.get("boundary")
-                )
-            else:
-                saved = region_create(
-                    code=data["code"],
-                    name=data["name"],
-                    level=data["level"],
-                    parent=data.get("parent"),
-                    kind=data.get("kind", ""),
-                    boundary=data.get("boundary"),
-                )
-        except DomainError as exc:
-            raise ValidationError(exc.message) from exc
-        obj.pk, obj.path = saved.pk, saved.path
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-
-        class ActionCheckedForm(form_class):  # type: ignore[misc, valid-type]
-            """Runs the action's checks at validation time so errors show on the form, not as a 500."""
-
-            def _post_clean(self):
-                super()._post_clean()
-                if self.errors:
-                    return
-                try:
-                    RegionAdmin._dry_run(self.cleaned_data, self.instance if change else None)
-                except DomainError as exc:
-                    self.add_error(None, exc.message)
-
-        return ActionCheckedForm
-
-    @staticmethod
-    def _dry_run(data: dict, existing: Region | None) -> None:
-        """Apply the action inside a rolled-back savepoint: same validation, nothing written."""
-        from django.db import transaction
-
-        class _Rollback(Exception):
-            pass
-
-        try:
-            with transaction.atomic():
-                if existing is not None:
-                    region_update(
-                        region=existing,
-                        name=data["name"],
-                        kind=data.get("kind", ""),
-                        boundary=data.get("boundary"),
-                    )
-                else:
-                    region_create(
-                        code=data["code"],
-                        name=data["name"],
-                        level=data["level"],
-                        parent=data.get("parent"),
-                        kind=data.get("kind", ""),
-                        boundary=data.get("boundary"),
-                    )
-                raise _Rollback
-        except _Rollback:
-            pass
+    def write(self, request, existing, data):
+        if existing is not None:
+            return region_update(
+                actor=request.user,
+                region=existing,
+                name=data["name"],
+                kind=data.get("kind", ""),
+                boundary=data.get("boundary"),
+            )
+        return region_create(
+            actor=request.user,
+            code=data["code"],
+            name=data["name"],
+            level=data["level"],
+            parent=data.get("parent"),
+            kind=data.get("kind", ""),
+            boundary=data.get("boundary"),
+        )
 
 
 @admin.register(Household)

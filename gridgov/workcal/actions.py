@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gridgov.audit.actions import Actor, audit_record, snapshot
 from gridgov.core.errors import InvalidInput, NotFound
 from gridgov.workcal.holidays import read_year
 from gridgov.workcal.models import CalendarDay, DaySource
@@ -28,15 +29,19 @@ class LoadResult:
     kept: int  # rows an admin maintains, left as they are
 
 
-def _actor_id(actor) -> int | None:
+DAY_FIELDS = ("date", "is_workday", "name", "note", "provisional", "source")
+
+
+def _actor_id(actor: Actor) -> int | None:
     return getattr(actor, "pk", None)
 
 
 @transaction.atomic
-def calendar_load_year(year: int, *, actor=None) -> LoadResult:
+def calendar_load_year(*, actor: Actor, year: int) -> LoadResult:
     """Bring the table for `year` in line with data/calendar_<year>.json.
 
-    Idempotent. Shipped rows are created, updated, or deleted when the file no longer lists them (as
+    `actor` is None when the system loads the shipped file (deploys, `workcal_load`). Idempotent: a
+    load that changes nothing records nothing; one that does records one audit entry with the counts. Shipped rows are created, updated, or deleted when the file no longer lists them (as
     when a provisional year is replaced by the official notice); rows an admin created or edited are
     never touched, because the county's own decision wins over the shipped file.
     """
@@ -76,19 +81,30 @@ def calendar_load_year(year: int, *, actor=None) -> LoadResult:
     deleted, _count = CalendarDay.objects.filter(pk__in=stale).delete()
     kept += sum(1 for day, row in existing.items() if day not in listed and row.source == DaySource.ADMIN)
     result = LoadResult(year, shipped.provisional, created, updated, deleted, kept)
+    if created or updated or deleted:
+        audit_record(
+            actor=actor,
+            action="workcal.calendar_load_year",
+            after={"year": year, "created": created, "updated": updated, "deleted": deleted, "kept": kept},
+            note="provisional" if shipped.provisional else "",
+        )
     logger.info("calendar_load_year %s by %s: %s", year, _actor_id(actor), result)
     return result
 
 
 @transaction.atomic
-def calendar_day_set(*, actor, day: date, is_workday: bool, name: str = "", note: str = "") -> CalendarDay:
+def calendar_day_set(
+    *, actor: Actor, day: date, is_workday: bool, name: str = "", note: str = ""
+) -> CalendarDay:
     """Create or change the override for `day`. An admin's entry counts as confirmed (not provisional)."""
     if len(name) > 40:
         raise InvalidInput(_("名称不能超过 40 个字"), code="calendar_name_too_long")
+    if len(note) > 300:
+        raise InvalidInput(_("备注不能超过 300 个字"), code="calendar_note_too_long")
     row = CalendarDay.objects.select_for_update().filter(date=day).first()
     if row is None:
         row = CalendarDay(date=day)
-    before = None if row.pk is None else (row.is_workday, row.name)
+    before = None if row.pk is None else snapshot(row, DAY_FIELDS)
     row.is_workday = is_workday
     row.name = name
     row.note = note
@@ -98,14 +114,23 @@ def calendar_day_set(*, actor, day: date, is_workday: bool, name: str = "", note
     if row.pk is not None:
         row.revision += 1
     row.save()
-    logger.info("calendar_day_set %s by %s: %s -> %s", day, _actor_id(actor), before, (is_workday, name))
+    audit_record(
+        actor=actor,
+        action="workcal.calendar_day_set",
+        obj=row,
+        before=before,
+        after=snapshot(row, DAY_FIELDS),
+    )
+    logger.info("calendar_day_set %s by %s: %s", day, _actor_id(actor), (is_workday, name))
     return row
 
 
 @transaction.atomic
-def calendar_day_clear(*, actor, day: date) -> None:
+def calendar_day_clear(*, actor: Actor, day: date) -> None:
     """Remove the override for `day`, so it follows the default week again."""
-    deleted, _count = CalendarDay.objects.filter(date=day).delete()
-    if not deleted:
+    row = CalendarDay.objects.select_for_update().filter(date=day).first()
+    if row is None:
         raise NotFound(_("%(day)s 没有单独设置") % {"day": day}, code="calendar_day_missing")
+    audit_record(actor=actor, action="workcal.calendar_day_clear", obj=row, before=snapshot(row, DAY_FIELDS))
+    row.delete()
     logger.info("calendar_day_clear %s by %s", day, _actor_id(actor))

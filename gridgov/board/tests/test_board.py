@@ -62,11 +62,13 @@ def _resolve(world, case: Case, result: str = "已清理完毕") -> Case:
 @pytest.fixture
 def board(world) -> Board:
     street2 = region_create(
-        code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county
+        actor=None, code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county
     )
-    village2 = region_create(code="450101002001", name="和平村", level=RegionLevel.VILLAGE, parent=street2)
+    village2 = region_create(
+        actor=None, code="450101002001", name="和平村", level=RegionLevel.VILLAGE, parent=street2
+    )
     grid_c = region_create(
-        code="450101002001001", name="和平村第一网格", level=RegionLevel.GRID, parent=village2
+        actor=None, code="450101002001001", name="和平村第一网格", level=RegionLevel.GRID, parent=village2
     )
     with time_machine.travel(at(2025, 3, 1, 9), tick=False) as clock:
         full, _ = actions.case_submit(

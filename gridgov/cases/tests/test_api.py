@@ -9,8 +9,8 @@ from django.test import Client
 
 from conftest import POINT_A
 from gridgov.cases.models import Case, CaseStatus, TimelineEntry
+from gridgov.people.actions import token_revoke
 from gridgov.people.models import ApiToken
-from gridgov.people.selectors import token_revoke
 
 
 @pytest.fixture(autouse=True)
@@ -396,7 +396,7 @@ def test_token_auth_and_its_refusals(world, token_for):
     assert garbage.status_code == anonymous.status_code == 401
     assert garbage.json()["code"] == "not_authenticated" and garbage.json()["message"]
 
-    token_revoke(ApiToken.objects.get(user=world.water_handler))
+    token_revoke(actor=world.admin, token=ApiToken.objects.get(user=world.water_handler))
     assert Client(headers={"Authorization": f"Bearer {token}"}).get("/api/me").status_code == 401
     assert (
         Client(headers={"X-Api-Token": token})

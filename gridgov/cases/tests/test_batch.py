@@ -45,8 +45,8 @@ def statuses(cases: list[Case]) -> set[str]:
 @pytest.fixture
 def grid_a_dispatcher(world):
     """A dispatcher whose region is grid A only: grid B's cases are outside their scope."""
-    user = user_create(username="dispatcher_a", password="x-pass-123", display_name="钱派单")
-    role_assign(user=user, role=Role.DISPATCHER, region=world.grid_a)
+    user = user_create(actor=None, username="dispatcher_a", password="x-pass-123", display_name="钱派单")
+    role_assign(actor=None, user=user, role=Role.DISPATCHER, region=world.grid_a)
     return user
 
 

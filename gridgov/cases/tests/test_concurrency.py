@@ -64,8 +64,8 @@ def run_together(calls: list[Callable[[], object]]) -> list:
 
 def test_two_handlers_accept_the_same_department_case(world, token_for):
     # given a case dispatched to the water department, which has two handlers
-    second = user_create(username="water2", password="test-pass-123", display_name="钱水务")
-    role_assign(user=second, role=Role.DEPARTMENT, department=world.water)
+    second = user_create(actor=None, username="water2", password="test-pass-123", display_name="钱水务")
+    role_assign(actor=None, user=second, role=Role.DEPARTMENT, department=world.water)
     case = case_flow.dispatched(world, to_department=True)
     handlers = {world.water_handler.pk: token_for(world.water_handler), second.pk: token_for(second)}
     clients = [Client(headers={"X-Api-Token": token}) for token in handlers.values()]

@@ -19,8 +19,8 @@ from gridgov.cases.models import Case, Channel, TimelineEntry
 from gridgov.cases.public import public_case
 from gridgov.cases.tests import case_flow
 from gridgov.core.errors import PermissionDenied
-from gridgov.people.actions import role_assign, user_create
-from gridgov.people.models import Department, Role
+from gridgov.people.actions import department_create, role_assign, user_create
+from gridgov.people.models import Role
 from gridgov.territory.actions import region_create
 from gridgov.territory.models import RegionLevel
 
@@ -98,21 +98,31 @@ def test_whoever_recorded_a_phone_case_sees_the_contact(world, logged_in):
 def west(world):
     """A second street with its own grid, worker, dispatcher and street office."""
     street = region_create(
-        code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county, kind="街道"
+        actor=None,
+        code="450101002",
+        name="城西街道",
+        level=RegionLevel.TOWNSHIP,
+        parent=world.county,
+        kind="街道",
     )
     village = region_create(
-        code="450101002001", name="和平社区", level=RegionLevel.VILLAGE, parent=street, kind="社区"
+        actor=None,
+        code="450101002001",
+        name="和平社区",
+        level=RegionLevel.VILLAGE,
+        parent=street,
+        kind="社区",
     )
     grid = region_create(
-        code="450101002001001", name="和平社区第一网格", level=RegionLevel.GRID, parent=village
+        actor=None, code="450101002001001", name="和平社区第一网格", level=RegionLevel.GRID, parent=village
     )
-    worker = user_create(username="worker_w", password="x", display_name="钱网格")
-    role_assign(user=worker, role=Role.GRID_WORKER, region=grid)
-    dispatcher = user_create(username="dispatcher_w", password="x", display_name="孙派单")
-    role_assign(user=dispatcher, role=Role.DISPATCHER, region=street)
-    office = Department.objects.create(code="CXJD", name="城西街道城管办", region=street)
-    east_dispatcher = user_create(username="dispatcher_e", password="x", display_name="李派单")
-    role_assign(user=east_dispatcher, role=Role.DISPATCHER, region=world.street)
+    worker = user_create(actor=None, username="worker_w", password="x", display_name="钱网格")
+    role_assign(actor=None, user=worker, role=Role.GRID_WORKER, region=grid)
+    dispatcher = user_create(actor=None, username="dispatcher_w", password="x", display_name="孙派单")
+    role_assign(actor=None, user=dispatcher, role=Role.DISPATCHER, region=street)
+    office = department_create(actor=None, code="CXJD", name="城西街道城管办", region=street)
+    east_dispatcher = user_create(actor=None, username="dispatcher_e", password="x", display_name="李派单")
+    role_assign(actor=None, user=east_dispatcher, role=Role.DISPATCHER, region=world.street)
     return type(
         "West", (), {"worker": worker, "dispatcher": dispatcher, "office": office, "east": east_dispatcher}
     )

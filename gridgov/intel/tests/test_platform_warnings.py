@@ -10,7 +10,8 @@ from django.utils import timezone
 from gridgov.cases import actions
 from gridgov.cases.models import Case, CaseStatus, Channel
 from gridgov.core import clock
-from gridgov.intel.models import Alert, AlertKind, DispatchPolicy
+from gridgov.intel.actions import dispatch_policy_update
+from gridgov.intel.models import Alert, AlertKind
 from gridgov.intel.warnings import warnings_tick
 from gridgov.notify.models import Notification
 
@@ -95,7 +96,7 @@ def confident_model(monkeypatch, world):
 def test_auto_dispatch_is_off_until_the_county_turns_it_on(world, confident_model):
     case = _report(world, timezone.now(), None)
     assert case.status == CaseStatus.SUBMITTED
-    DispatchPolicy.objects.create(auto_dispatch=True, min_confidence=0.9)
+    dispatch_policy_update(actor=world.admin, auto_dispatch=True, min_confidence=0.9)
     case = _report(world, timezone.now(), None, text="楼下垃圾堆了好几天")
     assert case.status == CaseStatus.DISPATCHED
     assert case.handler == world.worker_a and case.item == world.item_litter
@@ -103,7 +104,7 @@ def test_auto_dispatch_is_off_until_the_county_turns_it_on(world, confident_mode
 
 
 def test_auto_dispatch_leaves_less_confident_cases_to_a_person(world, confident_model):
-    DispatchPolicy.objects.create(auto_dispatch=True, min_confidence=0.99)
+    dispatch_policy_update(actor=world.admin, auto_dispatch=True, min_confidence=0.99)
     case = _report(world, timezone.now(), None)
     assert Case.objects.get(pk=case.pk).status == CaseStatus.SUBMITTED
 

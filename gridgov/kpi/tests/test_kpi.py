@@ -263,12 +263,12 @@ def test_export_is_a_workbook_with_the_same_figures(client, world, cases):
 @pytest.fixture
 def other_street_leader(world):
     street2 = region_create(
-        code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county
+        actor=None, code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county
     )
     leader = user_create(
-        username="leader2", password="test-pass-123", display_name="郑街道", phone="13800000002"
+        actor=None, username="leader2", password="test-pass-123", display_name="郑街道", phone="13800000002"
     )
-    role_assign(user=leader, role=Role.LEADER, region=street2)
+    role_assign(actor=None, user=leader, role=Role.LEADER, region=street2)
     return leader
 
 

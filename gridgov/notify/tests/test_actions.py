@@ -6,10 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from gridgov.audit.models import AuditEntry
 from gridgov.cases import actions as cases
 from gridgov.cases.models import Case, CaseStatus
 from gridgov.cases.tests.case_flow import accepted, dispatched, resolved, submitted
-from gridgov.core.errors import Conflict, InvalidInput, NotFound
+from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.notify import actions
 from gridgov.notify.models import Delivery, DeliveryChannel, DeliveryStatus, Notification, WebhookEndpoint
 from gridgov.notify.subjects import Subject
@@ -69,8 +70,8 @@ def test_dispatch_to_a_department_tells_every_handler_of_it(world):
     from gridgov.people.actions import role_assign, user_create
     from gridgov.people.models import Role
 
-    second = user_create(username="water2", password="x" * 10, display_name="钱水务")
-    role_assign(user=second, role=Role.DEPARTMENT, department=world.water)
+    second = user_create(actor=None, username="water2", password="x" * 10, display_name="钱水务")
+    role_assign(actor=None, user=second, role=Role.DEPARTMENT, department=world.water)
     dispatched(world, to_department=True)
     assert kinds_for(world.water_handler) == ["case.dispatched"]
     assert kinds_for(second) == ["case.dispatched"]
@@ -249,12 +250,44 @@ def test_only_staff_may_retry_a_delivery_and_only_a_failed_one(world):
 
 
 def test_webhook_endpoints_are_checked_before_saving(world):
-    bad = WebhookEndpoint(name="x", url="ftp://gateway", secret="s" * 20)
     with pytest.raises(InvalidInput):
-        actions.webhook_endpoint_save(actor=world.admin, endpoint=bad)
-    weak = WebhookEndpoint(name="x", url="https://gateway.example/hook", secret="short")
+        actions.webhook_endpoint_create(actor=world.admin, name="x", url="ftp://gateway", secret="s" * 20)
     with pytest.raises(InvalidInput):
-        actions.webhook_endpoint_save(actor=world.admin, endpoint=weak)
+        actions.webhook_endpoint_create(
+            actor=world.admin, name="x", url="https://gateway.example/hook", secret="short"
+        )
+    with pytest.raises(PermissionDenied):
+        actions.webhook_endpoint_create(
+            actor=world.dispatcher, name="x", url="https://gateway.example/hook", secret="s" * 20
+        )
+    assert not WebhookEndpoint.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="notify.").exists()
+
+
+def test_webhook_endpoint_changes_are_audited_without_the_secret(world):
+    endpoint = actions.webhook_endpoint_create(
+        actor=world.admin, name="短信", url="https://sms.example/hook", secret="s" * 20
+    )
+    actions.webhook_endpoint_update(
+        actor=world.admin,
+        endpoint=endpoint,
+        name="短信网关",
+        url="https://sms.example/hook",
+        secret="t" * 20,
+        kinds=["case.dispatched"],
+    )
+    actions.webhook_endpoint_deactivate(actor=world.admin, endpoint=endpoint)
+    entries = list(AuditEntry.objects.filter(action__startswith="notify.").order_by("seq"))
+    assert [e.action for e in entries] == [
+        "notify.webhook_endpoint_create",
+        "notify.webhook_endpoint_update",
+        "notify.webhook_endpoint_deactivate",
+    ]
+    assert all(e.actor == world.admin for e in entries)
+    assert entries[1].before == {"name": "短信", "kinds": [], "secret": "（旧密钥）"}
+    assert entries[1].after == {"name": "短信网关", "kinds": ["case.dispatched"], "secret": "（新密钥）"}
+    assert "s" * 20 not in str([(e.before, e.after) for e in entries])
+    assert entries[2].after == {"active": False}
 
 
 def test_no_missing_migrations():

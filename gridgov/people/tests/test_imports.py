@@ -31,7 +31,11 @@ def run(actor, rows, **kwargs):
 @pytest.fixture
 def grid_c(world):
     return region_create(
-        code="450101001001003", name="幸福社区第三网格", level=RegionLevel.GRID, parent=world.community
+        actor=None,
+        code="450101001001003",
+        name="幸福社区第三网格",
+        level=RegionLevel.GRID,
+        parent=world.community,
     )
 
 
@@ -90,9 +94,11 @@ def test_the_error_report_never_holds_the_passwords(world):
 
 
 def test_a_street_dispatcher_grants_only_worker_roles_in_its_street(world, grid_c):
-    west = region_create(code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county)
-    dispatcher = user_create(username="east_dispatcher", password="test-pass-123")
-    role_assign(user=dispatcher, role=Role.DISPATCHER, region=world.street)
+    west = region_create(
+        actor=None, code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county
+    )
+    dispatcher = user_create(actor=None, username="east_dispatcher", password="test-pass-123")
+    role_assign(actor=None, user=dispatcher, role=Role.DISPATCHER, region=world.street)
     rows = [
         HEADER,
         ["w003", "", "", "网格员", grid_c.code, "", "secret-pass-1"],

@@ -7,6 +7,7 @@ import json
 from django.test import Client
 
 from conftest import PASSWORD, square
+from gridgov.audit.models import AuditEntry
 from gridgov.territory.models import Region
 from gridgov.territory.selectors import grid_at
 
@@ -34,6 +35,8 @@ def test_a_grid_added_in_the_admin_gets_its_path_and_is_found_by_location(world)
     grid = Region.objects.get(code="450101001001003")
     assert grid.path == world.community.path + "450101001001003/"
     assert grid_at(108.325, 22.805) == grid
+    entry = AuditEntry.objects.get(actor=world.admin)
+    assert (entry.action, entry.object_id) == ("territory.region_create", str(grid.pk))
 
 
 def test_bad_codes_show_on_the_form_and_write_nothing(world):
@@ -48,6 +51,7 @@ def test_bad_codes_show_on_the_form_and_write_nothing(world):
     )
     assert response.status_code == 200 and "层级应为" in response.content.decode()
     assert Region.objects.count() == before
+    assert not AuditEntry.objects.filter(actor=world.admin).exists()
 
 
 def test_editing_renames_but_cannot_move_a_region(world):
@@ -66,3 +70,13 @@ def test_editing_renames_but_cannot_move_a_region(world):
     world.grid_a.refresh_from_db()
     assert world.grid_a.name == "幸福社区一网格"
     assert (world.grid_a.code, world.grid_a.parent_id) == ("450101001001001", world.community.pk)
+    entry = AuditEntry.objects.get(actor=world.admin)
+    assert (entry.before, entry.after) == ({"name": "幸福社区第一网格"}, {"name": "幸福社区一网格"})
+
+
+def test_deleting_a_region_is_refused_with_a_message(world):
+    response = _admin(world).post(
+        f"/admin/territory/region/{world.grid_b.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 200 and "不能删除" in response.content.decode()
+    assert Region.objects.filter(pk=world.grid_b.pk).exists()

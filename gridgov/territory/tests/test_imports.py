@@ -245,11 +245,19 @@ def test_unknown_columns_are_reported_and_the_error_column_is_ignored(world):
 
 
 def test_a_township_admin_cannot_import_into_another_townships_grid(world):
-    west = region_create(code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county)
-    village = region_create(code="450101002001", name="西村", level=RegionLevel.VILLAGE, parent=west)
-    region_create(code="450101002001001", name="西村第一网格", level=RegionLevel.GRID, parent=village)
-    admin = user_create(username="west_admin", password="test-pass-123", display_name="西街管理员")
-    role_assign(user=admin, role=Role.ADMIN, region=west)
+    west = region_create(
+        actor=None, code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county
+    )
+    village = region_create(
+        actor=None, code="450101002001", name="西村", level=RegionLevel.VILLAGE, parent=west
+    )
+    region_create(
+        actor=None, code="450101002001001", name="西村第一网格", level=RegionLevel.GRID, parent=village
+    )
+    admin = user_create(
+        actor=None, username="west_admin", password="test-pass-123", display_name="西街管理员"
+    )
+    role_assign(actor=None, user=admin, role=Role.ADMIN, region=west)
     rows = [HEADER, ["W-1", "450101002001001", "", "西村1号", "孙一", HEAD_ID, "户主", ""]]
     assert run(admin, as_csv(rows)).ok
 
@@ -262,11 +270,17 @@ def test_a_township_admin_cannot_import_into_another_townships_grid(world):
 
 def test_a_household_or_person_registered_outside_the_scope_is_not_taken_over(world):
     assert run(world.dispatcher, as_csv(roster())).ok  # the county dispatcher registers grid A
-    west = region_create(code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county)
-    village = region_create(code="450101002001", name="西村", level=RegionLevel.VILLAGE, parent=west)
-    region_create(code="450101002001001", name="西村第一网格", level=RegionLevel.GRID, parent=village)
-    admin = user_create(username="west_admin", password="test-pass-123")
-    role_assign(user=admin, role=Role.ADMIN, region=west)
+    west = region_create(
+        actor=None, code="450101002", name="城西街道", level=RegionLevel.TOWNSHIP, parent=world.county
+    )
+    village = region_create(
+        actor=None, code="450101002001", name="西村", level=RegionLevel.VILLAGE, parent=west
+    )
+    region_create(
+        actor=None, code="450101002001001", name="西村第一网格", level=RegionLevel.GRID, parent=village
+    )
+    admin = user_create(actor=None, username="west_admin", password="test-pass-123")
+    role_assign(actor=None, user=admin, role=Role.ADMIN, region=west)
     rows = [
         HEADER,
         ["A-0001", "450101002001001", "", "西村1号", "孙一", ident("45010119700707007"), "户主", ""],

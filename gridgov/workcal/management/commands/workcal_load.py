@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, years, **options):
         for year in years or shipped_years():
-            result = calendar_load_year(year)
+            result = calendar_load_year(actor=None, year=year)  # the system, from shipped files
             flag = " (PROVISIONAL: confirm in the admin)" if result.provisional else ""
             self.stdout.write(
                 f"{year}: {result.created} created, {result.updated} updated, {result.deleted} deleted, "
