@@ -183,7 +183,9 @@ AXES_VERBOSE = False
 
 # Reverse proxies (IPs or networks, comma-separated) whose X-Forwarded-For is believed. From any other
 # peer the header is ignored: the client is REMOTE_ADDR, so a forged header cannot change who is throttled.
-GRIDGOV_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("GRIDGOV_TRUSTED_PROXIES", "").split(",") if p.strip()]
+GRIDGOV_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("GRIDGOV_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 
 # Two-factor login (TOTP, django-otp). When on, administrators (superusers, staff, the 系统管理员 role)
 # must enrol before they can use anything else, and always log in with a code.

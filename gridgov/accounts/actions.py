@@ -32,7 +32,9 @@ def login_unlock(*, actor: User | None, username: str | None = None, ip: str | N
         cleared += axes_reset(username=username)
     if ip:
         cleared += axes_reset(ip=ip)
-    log.info("login unlock by %s: username=%r ip=%r cleared=%d", actor or "command line", username, ip, cleared)
+    log.info(
+        "login unlock by %s: username=%r ip=%r cleared=%d", actor or "command line", username, ip, cleared
+    )
     return cleared
 
 

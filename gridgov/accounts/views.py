@@ -108,7 +108,10 @@ def twofactor(request: HttpRequest) -> HttpResponse:
     """账号安全: enrol an authenticator (QR code or manual key, confirmed with a code), renew the
     recovery codes, or turn two-factor off (unless administrators must keep it)."""
     user = signed_in_user(request)
-    context: dict = {"required": two_factor_required(user), "next": _safe_next(request, request.GET.get("next"))}
+    context: dict = {
+        "required": two_factor_required(user),
+        "next": _safe_next(request, request.GET.get("next")),
+    }
     if request.method == "POST":
         what = request.POST.get("action", "")
         try:
@@ -131,8 +134,9 @@ def twofactor(request: HttpRequest) -> HttpResponse:
     context["enabled"] = has_two_factor(user)
     if not context["enabled"]:
         device = actions.twofactor_enrol_begin(user=user)
-        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#222", light="#fff")
+        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(
+            scale=5, dark="#222", light="#fff"
+        )
         context["manual_key"] = _manual_key(device)
     status = 400 if context.get("error") else 200
     return render(request, "accounts/twofactor.html", context, status=status)
-

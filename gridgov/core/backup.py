@@ -151,7 +151,9 @@ def pg_binary(name: str, using: str = "default") -> str:
     installed = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4]))
     if installed:
         return installed[-1]
-    raise BackupError(f"{name} not found: install the PostgreSQL client tools (apt-get install postgresql-client)")
+    raise BackupError(
+        f"{name} not found: install the PostgreSQL client tools (apt-get install postgresql-client)"
+    )
 
 
 def _pg_args(using: str) -> tuple[list[str], dict[str, str]]:
@@ -183,7 +185,9 @@ def _pg_backup(path: Path, using: str) -> None:
 
 
 def _pg_check(path: Path, using: str) -> None:
-    listing = _run([pg_binary("pg_restore", using), "--list", str(path)], dict(os.environ), "reading the archive")
+    listing = _run(
+        [pg_binary("pg_restore", using), "--list", str(path)], dict(os.environ), "reading the archive"
+    )
     if " django_migrations " not in listing:
         raise BackupError(f"{path} is a pg_dump archive but not a gridgov backup (no django_migrations)")
 

@@ -34,5 +34,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _page(
-        403, _("页面已过期"), _("页面停留时间过长或来自其他网站，为安全起见未能提交。请返回、刷新页面后重新提交。")
+        403,
+        _("页面已过期"),
+        _("页面停留时间过长或来自其他网站，为安全起见未能提交。请返回、刷新页面后重新提交。"),
     )

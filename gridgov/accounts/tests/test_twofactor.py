@@ -58,7 +58,9 @@ def test_enrolment_shows_a_qr_code_and_a_manual_key_and_needs_a_right_code(world
     key = re.search(r'<code id="manual-key">([A-Z2-7 ]+)</code>', page).group(1)
     assert len(key.replace(" ", "")) == 32  # 160-bit secret
 
-    wrong = client.post("/account/2fa/", {"action": "confirm", "token": "000000" if totp(key) != "000000" else "111111"})
+    wrong = client.post(
+        "/account/2fa/", {"action": "confirm", "token": "000000" if totp(key) != "000000" else "111111"}
+    )
     assert wrong.status_code == 400 and "验证码不正确" in wrong.content.decode()
     assert not TOTPDevice.objects.filter(user=world.worker_a, confirmed=True).exists()
 

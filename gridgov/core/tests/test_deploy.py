@@ -29,7 +29,13 @@ def manage(env: dict[str, str], *args: str, tmp_path: Path) -> subprocess.Comple
     base = {k: v for k, v in os.environ.items() if not k.startswith(("GRIDGOV_", "DATABASE_URL", "DJANGO_"))}
     env = {**base, "GRIDGOV_VAR_DIR": str(tmp_path), **env}
     return subprocess.run(
-        [sys.executable, *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, *args],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -28,4 +28,6 @@ class Command(BaseCommand):
             restore(source, using=database)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"restored from {source}; run `manage.py migrate` if the backup is from an older version")
+        self.stdout.write(
+            f"restored from {source}; run `manage.py migrate` if the backup is from an older version"
+        )
