@@ -173,7 +173,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("GRIDGOV_MAIL_FROM", "gridgov@localhost")
 AXES_FAILURE_LIMIT = int(os.environ.get("GRIDGOV_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GRIDGOV_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A successful login does not clear the counters: it would clear the client's too, so anyone holding one
+# valid account could reset their address's count between guesses at other accounts.
+AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "gridgov.core.network.client_ip"
 AXES_LOCKOUT_CALLABLE = "gridgov.accounts.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "gridgov.accounts.lockout.username_of"
@@ -213,19 +215,25 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "gridgov.core.errorpages.csrf_failure"
 
 # Content-Security-Policy (django-csp): no inline script or style anywhere, so an injected <script> or
-# onerror= does nothing. Maps draw grid polygons without tiles; a county that wants a base map sets
-# GRIDGOV_MAP_TILES (a Leaflet URL template) and its origin is allowed for images.
+# onerror= does nothing. The maps draw grid polygons without a tile server today; a deployment that adds a
+# base map names its tile URL template in GRIDGOV_MAP_TILES and only that origin is allowed for images.
 GRIDGOV_MAP_TILES = os.environ.get("GRIDGOV_MAP_TILES", "")
-_tile_origin = ""
-if GRIDGOV_MAP_TILES:
-    _tile = urlparse(GRIDGOV_MAP_TILES.replace("{s}", "a"))
-    _tile_origin = f"{_tile.scheme}://{_tile.netloc}".replace("//a.", "//*.")
+
+
+def _tile_origins(template: str) -> list[str]:
+    if not template:
+        return []
+    parsed = urlparse(template)
+    # Leaflet's {s} picks a subdomain (a., b., c.): allow them all.
+    return [f"{parsed.scheme}://{parsed.netloc.replace('{s}', '*')}"]
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:", *([_tile_origin] if _tile_origin else [])],
+        "img-src": ["'self'", "data:", "blob:", *_tile_origins(GRIDGOV_MAP_TILES)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
