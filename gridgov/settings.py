@@ -168,7 +168,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("GRIDGOV_MAIL_FROM", "gridgov@localhost")
 
 # Login throttling (django-axes): an account, or a client, is locked after GRIDGOV_LOGIN_FAILURE_LIMIT
 # wrong passwords in a row for GRIDGOV_LOGIN_COOLOFF_MINUTES; an administrator can unlock earlier
-# (admin → 登录锁定, or `manage.py unlock`). Either key alone locks: a password sprayer rotating
+# (admin → Access attempts → 解锁, or `manage.py unlock`). Either key alone locks: a password sprayer rotating
 # usernames is stopped by the client key, a botnet guessing one password by the account key.
 AXES_FAILURE_LIMIT = int(os.environ.get("GRIDGOV_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GRIDGOV_LOGIN_COOLOFF_MINUTES", "15")))
