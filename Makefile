@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 SEED ?= 1
 HOST ?= 127.0.0.1:8000
 VENDOR := gridgov/static/vendor
+# make run is a development server: DEBUG on (tracebacks, static files); production leaves it off.
+export GRIDGOV_DEBUG ?= 1
 
 .PHONY: run install static demo test test-sqlite test-postgres test-browser lint bench clean
 

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# A development machine: DEBUG is off by default and the built-in key is then refused (gridgov.E001).
+# pytest-django turns DEBUG off inside the tests; the production-settings test sets its own environment.
+export GRIDGOV_DEBUG=1
 
 as_root() { [ "$(id -u)" = 0 ]; }
 apt_install() {

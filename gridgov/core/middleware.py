@@ -10,7 +10,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class RejectBadTextMiddleware:
-    """400 for a page request whose query string or form fields hold a NUL or lone surrogate.
+    """400 for a page request whose query string or form fields hold a character `core.text` refuses.
 
     Page views read `request.GET`/`request.POST` in many places (filters, htmx panels, supervision
     actions); checking once here keeps NUL out of every query and every write (PostgreSQL refuses it

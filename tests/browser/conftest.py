@@ -45,25 +45,50 @@ def browser(live_server):
         browser.close()
 
 
+# Every page runs under the site's Content-Security-Policy; a violation (an inline script or style, a
+# handler attribute, a resource from elsewhere) is reported by the browser as this event. The init script
+# is injected by Playwright outside the page's CSP, so it sees every violation.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+                " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
 @pytest.fixture
 def new_page(browser):
-    """Open a page in a fresh context (its own cookies); JS errors are collected in `new_page.errors`."""
+    """Open a page in a fresh context (its own cookies); JS errors are collected in `new_page.errors`.
+
+    Content-Security-Policy violations are collected in `new_page.csp_violations`; a test with any
+    fails at teardown, so every page the browser tests visit is proven to work under the CSP.
+    """
     contexts = []
     errors: list[str] = []
+    violations: list[str] = []
+
+    def on_console(message) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            violations.append(f"{message.page.url if message.page else ''}: {text}")
 
     def make(viewport: dict):
         context = browser.new_context(viewport=viewport, locale="zh-CN")
         contexts.append(context)
+        context.add_init_script(CSP_LISTENER)
         page = context.new_page()
         page.set_default_timeout(8000)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", on_console)
         return page
 
     make.errors = errors
+    make.csp_violations = violations
     yield make
     # Close before the test's database goes away, so no request is still being served.
     for context in contexts:
         context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

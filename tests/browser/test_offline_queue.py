@@ -79,24 +79,26 @@ def test_a_patrol_report_waits_offline_and_is_sent_once_when_online(
     context.set_offline(True)
     fill_patrol(worker, "二组路口的护栏被撞倒，存在安全隐患")
     worker.click("#report-form button[type=submit]")
-    worker.wait_for_function("document.getElementById('offline-queue').dataset.pending === '1'")
+    # Functions, not expression strings: Playwright evals a bare expression inside the page, which the
+    # site's Content-Security-Policy (rightly) refuses.
+    worker.wait_for_function("() => document.getElementById('offline-queue').dataset.pending === '1'")
     assert Case.objects.count() == 1
     stored = worker.evaluate("window.gridgovOfflineQueue.all().then(items => items[0].key)")
     assert stored and stored != case.idempotency_key  # the form got a new key after queuing
     worker.evaluate(
         "window.__kept = null; window.gridgovOfflineQueue.all().then(i => { window.__kept = i[0]; })"
     )
-    worker.wait_for_function("window.__kept !== null")
+    worker.wait_for_function("() => window.__kept !== null")
     context.set_offline(False)
     worker.wait_for_function(
-        "document.getElementById('offline-queue').dataset.pending === '0'", timeout=10000
+        "() => document.getElementById('offline-queue').dataset.pending === '0'", timeout=10000
     )
     assert Case.objects.count() == 2
     # The same item back in the queue, as if the first answer never arrived: replayed again.
     worker.evaluate(
         "window.gridgovOfflineQueue.put(window.__kept).then(() => window.gridgovOfflineQueue.flush())"
     )
-    worker.wait_for_function("document.getElementById('offline-queue').dataset.pending === '0'")
+    worker.wait_for_function("() => document.getElementById('offline-queue').dataset.pending === '0'")
     assert worker.evaluate("window.gridgovOfflineQueue.all().then(items => items.length)") == 0
     assert Case.objects.count() == 2
     second = Case.objects.get(idempotency_key=stored)

@@ -42,6 +42,13 @@
       var box = input.closest(".assignee");
       if (box) box.dataset.kind = input.value;
     }
+    // A filter select marked data-submit-on-change sends its form at once (the board's 乡镇/街道); the
+    // select named in data-clears (村/社区) is emptied first, since it belonged to the old choice.
+    if (input.hasAttribute && input.hasAttribute("data-submit-on-change") && input.form) {
+      var cleared = input.dataset.clears && input.form.elements[input.dataset.clears];
+      if (cleared) cleared.value = "";
+      input.form.submit();
+    }
     // Console queue: the header box ticks or clears every row of the page for 批量派单.
     if (input.dataset.checkAll !== undefined) {
       document.querySelectorAll("#queue input[name=case_ids]").forEach(function (box) { box.checked = input.checked; });

@@ -80,7 +80,11 @@
         var layer = L.geoJSON(fc, {
           style: { color: "#c62828", weight: 1.5, fillColor: "#c62828", fillOpacity: 0.06 },
           onEachFeature: function (f, l) {
-            l.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "grid-label" });
+            // Leaflet puts a string tooltip in as HTML: a grid named "<img onerror=…>" would run. A
+            // node with textContent shows the name as the text it is.
+            var label = document.createElement("span");
+            label.textContent = f.properties.name == null ? "" : String(f.properties.name);
+            l.bindTooltip(label, { permanent: true, direction: "center", className: "grid-label" });
           },
         }).addTo(map);
         if (features.length) map.fitBounds(layer.getBounds(), { padding: [12, 12] });
