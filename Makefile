@@ -51,6 +51,7 @@ lint: install
 	$(BIN)/ruff check gridgov bench tests conftest.py
 	$(BIN)/ruff format --check gridgov bench tests conftest.py
 	$(BIN)/mypy gridgov
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python bench/run.py

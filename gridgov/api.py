@@ -12,9 +12,10 @@ from gridgov.core.api import build_api
 from gridgov.core.import_api import router as imports_router
 from gridgov.kpi.api import router as kpi_router
 from gridgov.notify.api import router as notify_router
+from gridgov.people.api_auth import AUTH
 from gridgov.supervision.api import router as supervision_router
 
-api = build_api()
+api = build_api(auth=AUTH)
 
 api.add_router("/", cases_router)
 api.add_router("/board", board_router)

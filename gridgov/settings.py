@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.territory",
     "gridgov.people",
+    "gridgov.measures",
     "gridgov.catalog",
     "gridgov.cases",
     "gridgov.workcal",
@@ -86,7 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "gridgov.core.context.roles",
+                "gridgov.people.context.roles",
                 "gridgov.accounts.twofactor.offer",
             ]
         },

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from gridgov.cases.models import AssigneeKind, Case, CaseEvent
 from gridgov.core.errors import NotFound
 from gridgov.people.models import Department, Role, RoleAssignment, User
-from gridgov.people.selectors import user_roles
+from gridgov.people.selectors import Viewer, user_roles
 from gridgov.territory.models import RegionLevel
 from gridgov.territory.scope import covers, within_any_q
 
@@ -22,7 +22,7 @@ def _region_q(regions) -> Q:
     return q
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def cases_visible_to(user: Viewer) -> QuerySet[Case]:
     """Every case this user may read; not-visible cases behave exactly like missing ones."""
     if user is None or not user.is_authenticated:
         return Case.objects.none()
@@ -44,7 +44,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(q).distinct()
 
 
-def case_for(user, case_id: int, *, queryset: QuerySet[Case] | None = None) -> Case:
+def case_for(user: Viewer, case_id: int, *, queryset: QuerySet[Case] | None = None) -> Case:
     qs = queryset if queryset is not None else cases_visible_to(user)
     case = qs.filter(pk=case_id).first()
     if case is None:
@@ -60,12 +60,12 @@ def region_covers(region, case: Case) -> bool:
     return covers(region, case.region_path)
 
 
-def _is_dispatcher_for(user, case: Case) -> bool:
+def _is_dispatcher_for(user: Viewer, case: Case) -> bool:
     regions = user_roles(user).regions(Role.DISPATCHER, Role.ADMIN)
     return user.is_superuser or any(region_covers(region, case) for region in regions)
 
 
-def _is_assignee(user, case: Case) -> bool:
+def _is_assignee(user: Viewer, case: Case) -> bool:
     if case.assignee_kind == AssigneeKind.GRID:
         return case.handler_id == user.pk
     if case.assignee_kind == AssigneeKind.DEPARTMENT:
@@ -73,7 +73,7 @@ def _is_assignee(user, case: Case) -> bool:
     return False
 
 
-def _is_requester(user, case: Case) -> bool:
+def _is_requester(user: Viewer, case: Case) -> bool:
     return case.submitter_id is not None and case.submitter_id == user.pk
 
 
@@ -82,17 +82,17 @@ def _is_requester(user, case: Case) -> bool:
 SYSTEM_EVENTS = {CaseEvent.SLA_YELLOW, CaseEvent.SLA_RED, CaseEvent.ESCALATE, CaseEvent.DISPATCH}
 
 
-def _is_leader_for(user, case: Case) -> bool:
+def _is_leader_for(user: Viewer, case: Case) -> bool:
     regions = user_roles(user).regions(Role.LEADER)
     return user.is_superuser or any(region_covers(region, case) for region in regions)
 
 
-def _is_whistled_department(user, case: Case) -> bool:
+def _is_whistled_department(user: Viewer, case: Case) -> bool:
     departments = user_roles(user).department_ids()
     return bool(departments) and case.whistle_calls.filter(department_id__in=departments).exists()
 
 
-def may_apply(user, case: Case, event: str) -> bool:
+def may_apply(user: Viewer, case: Case, event: str) -> bool:
     """Whether this user may apply this event to a case they can already see."""
     if event in (CaseEvent.SLA_YELLOW, CaseEvent.SLA_RED):
         return False
@@ -124,7 +124,7 @@ def may_apply(user, case: Case, event: str) -> bool:
     return False
 
 
-def may_see_contact(user, case: Case) -> bool:
+def may_see_contact(user: Viewer, case: Case) -> bool:
     """Who sees the requester's name and phone in full, on every page, panel, API answer and export: the
     requester, whoever recorded the case, the dispatcher for its region and the current handler (who
     must call back). Everyone else who may see the case, leaders included, sees them masked."""
@@ -137,11 +137,11 @@ def may_see_contact(user, case: Case) -> bool:
     )
 
 
-def _dispatch_regions(user) -> list:
+def _dispatch_regions(user: Viewer) -> list:
     return user_roles(user).regions(Role.DISPATCHER, Role.ADMIN)
 
 
-def workers_dispatchable_by(user) -> QuerySet[User]:
+def workers_dispatchable_by(user: Viewer) -> QuerySet[User]:
     """Grid workers a dispatcher may send a case to: those of grids inside the dispatcher's regions.
     The same rule fills the page's list and refuses anything else in `case_dispatch`."""
     assignments = RoleAssignment.objects.filter(role=Role.GRID_WORKER)
@@ -150,7 +150,7 @@ def workers_dispatchable_by(user) -> QuerySet[User]:
     return User.objects.filter(pk__in=assignments.values("user_id"))
 
 
-def departments_dispatchable_by(user) -> QuerySet[Department]:
+def departments_dispatchable_by(user: Viewer) -> QuerySet[Department]:
     """Departments a dispatcher may call on: those placed at the dispatcher's level or above (a county
     bureau serves every street) and those inside the dispatcher's regions (a street's own office)."""
     if user.is_superuser:
@@ -160,7 +160,9 @@ def departments_dispatchable_by(user) -> QuerySet[Department]:
     return Department.objects.filter(Q(region__code__in=above) | within_any_q(regions, "region__path"))
 
 
-def may_dispatch_to(user, *, worker: User | None = None, department: Department | None = None) -> bool:
+def may_dispatch_to(
+    user: Viewer, *, worker: User | None = None, department: Department | None = None
+) -> bool:
     if worker is not None and not workers_dispatchable_by(user).filter(pk=worker.pk).exists():
         return False
     if department is not None and not departments_dispatchable_by(user).filter(pk=department.pk).exists():
@@ -196,7 +198,9 @@ def landing_page(user: User) -> str:
     return "cases:my"
 
 
-def may_dispatch_anywhere(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or bool(user_roles(user).regions(Role.DISPATCHER, Role.ADMIN))
+def may_dispatch_anywhere(user: Viewer | None) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and (user.is_superuser or bool(user_roles(user).regions(Role.DISPATCHER, Role.ADMIN)))
     )

@@ -29,7 +29,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from gridgov.intel import textnorm
+from gridgov.core import text as textnorm
 
 DEFAULT_WINDOW = dt.timedelta(days=7)
 DEFAULT_THRESHOLD = 0.45

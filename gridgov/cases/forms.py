@@ -308,9 +308,12 @@ class QueueFilterForm(PageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("待派单 + 已退单"))] + list(CaseStatus.choices)
-        self.fields["channel"].choices = [("", _("全部渠道"))] + list(Channel.choices)
-        self.fields["grid"].queryset = grids_qs()
+        status, channel, grid = self.fields["status"], self.fields["channel"], self.fields["grid"]
+        assert isinstance(status, forms.ChoiceField) and isinstance(channel, forms.ChoiceField)
+        assert isinstance(grid, forms.ModelChoiceField)
+        status.choices = [("", _("待派单 + 已退单")), *CaseStatus.choices]
+        channel.choices = [("", _("全部渠道")), *Channel.choices]
+        grid.queryset = grids_qs()
 
     def filters(self) -> QueueFilters:
         if not self.is_valid():

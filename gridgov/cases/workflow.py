@@ -91,7 +91,7 @@ def _offer(user, case: Case, event: str) -> bool:
     return True
 
 
-CASE_WORKFLOW: Workflow[Case] = Workflow(
+CASE_WORKFLOW: Workflow[Case, TimelineEntry] = Workflow(
     name="cases",
     model=Case,
     timeline=TimelineEntry,

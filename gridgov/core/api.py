@@ -1,4 +1,4 @@
-"""API plumbing shared by every domain's router: authentication (session or token), the input guard,
+"""API plumbing shared by every domain's router: the input guard,
 the `{"code", "message"}` error shape and its schema, and small helpers every endpoint needs.
 
 Routers are mounted in `gridgov/api.py`, not here: core imports no domain app.
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from gridgov.core.errors import DomainError, InvalidInput
 from gridgov.core.paging import ID_MAX
@@ -29,32 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("gridgov.api")
 
 M = TypeVar("M", bound=Model)
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer ggt_…` for integrations (hotline, sensors, county systems)."""
-
-    def authenticate(self, request: HttpRequest, token: str):
-        from gridgov.people.selectors import user_for_token
-
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class TokenHeaderAuth(APIKeyHeader):
-    """`X-Api-Token: ggt_…` for gateways that cannot set Authorization."""
-
-    param_name = "X-Api-Token"
-
-    def authenticate(self, request: HttpRequest, key: str | None):
-        if not key:
-            return None
-        return TokenAuth().authenticate(request, key)
-
-
-AUTH = [TokenAuth(), TokenHeaderAuth(), django_auth]
 
 
 class TextGuardParser(Parser):
@@ -93,7 +66,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 
 def api_user(request: HttpRequest) -> User:
-    """The caller, from a session or a token: every endpoint under `AUTH` has one."""
+    """The caller, from a session or a token: every endpoint of the API requires one."""
     # TokenAuth and django_auth both hand back the user; ninja sets `auth`, which HttpRequest's stubs lack.
     return request.auth  # type: ignore[attr-defined]
 
@@ -113,12 +86,13 @@ def lookup(
     return found
 
 
-def build_api() -> NinjaAPI:
+def build_api(auth: list) -> NinjaAPI:
+    """The one API; `auth` comes from the composition root (people owns tokens: core imports no domain)."""
     api = NinjaAPI(
         title="gridgov API",
         version="1",
         description='网格治理平台接口。错误统一为 {"code": ..., "message": ...}。',
-        auth=AUTH,
+        auth=auth,
         urls_namespace="api",
         parser=TextGuardParser(),
     )

@@ -15,6 +15,7 @@ Allowed: tab, line feed and carriage return; the zero-width joiner inside an emo
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from django.utils.translation import gettext_lazy as _
@@ -85,3 +86,15 @@ def bad_querydict_field(data) -> str | None:
 
 def refuse_bad_text(field: str) -> InvalidInput:
     return InvalidInput(str(MESSAGE), code="invalid_text", fields={field: "invalid_text"})
+
+
+# ── text compared for matching (duplicates, classification) ──────────────────────────────────────
+_EXCEL_CR = re.compile(r"_x000[dDaA]_")
+# \W keeps CJK ideographs, letters and digits; everything else (punctuation, spaces) is noise here.
+_NOISE = re.compile(r"[\W_]+")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width → half-width), lower case, strip whitespace and punctuation."""
+    text = _EXCEL_CR.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    return _NOISE.sub("", text.lower())

@@ -71,7 +71,7 @@ def timeline_table(entry_model: type[TimelineBase], subject_model: type[Timeline
 
     def entries() -> Iterator[TimelineBase]:
         rows = (
-            entry_model.objects.order_by(subject_id, "id")
+            entry_model._default_manager.order_by(subject_id, "id")
             .annotate(_subject_head=models.F(f"{subject_field}__timeline_head"))
             .iterator(chunk_size=2000)
         )

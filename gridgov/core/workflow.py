@@ -43,8 +43,10 @@ from gridgov.core.errors import Conflict, PermissionDenied
 from gridgov.core.timeline import TimelineBase, TimelineSubject
 
 S = TypeVar("S", bound=TimelineSubject)
+E = TypeVar("E", bound=TimelineBase)
 
-Hook = Callable[[Any, TimelineBase], None]
+# A hook gets the subject and its new entry (a domain's own types; the kernel only passes them on).
+Hook = Callable[[Any, Any], None]
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,12 @@ class StateTable:
 
 
 @dataclass
-class Workflow(Generic[S]):
+class Workflow(Generic[S, E]):
     """One domain's state machine: its table, its scope and permission rules, its timeline."""
 
     name: str
     model: type[S]
-    timeline: type[TimelineBase]
+    timeline: type[E]
     transitions: Mapping[tuple[str, str], str]
     scope: Callable[[Any, int], S]
     may: Callable[[Any, S, str], bool]
@@ -127,7 +129,7 @@ class Workflow(Generic[S]):
         note: str = "",
         data: dict | None = None,
         change: Callable[[S], None] | None = None,
-    ) -> tuple[S, TimelineBase]:
+    ) -> tuple[S, E]:
         """Apply `event` to the subject `pk` as `actor` (None: the system). See the module docstring."""
         with transaction.atomic():
             if actor is None:
@@ -166,7 +168,7 @@ class Workflow(Generic[S]):
         from_status: str,
         note: str = "",
         data: dict | None = None,
-    ) -> TimelineBase:
+    ) -> E:
         """An unsaved entry sealed after the subject's chain head, and the subject's head moved to it.
 
         The caller saves the subject (the new head) and then the entry, in one transaction, holding the
@@ -186,9 +188,7 @@ class Workflow(Generic[S]):
         subject.timeline_head = entry.seal(subject.timeline_head)
         return entry
 
-    def create(
-        self, subject: S, *, event: str, actor: Any, note: str = "", data: dict | None = None
-    ) -> TimelineBase:
+    def create(self, subject: S, *, event: str, actor: Any, note: str = "", data: dict | None = None) -> E:
         """Insert a new subject with its first entry (there is no "from" status), in one transaction.
 
         The entry is sealed before the subject's row exists, so the head goes in with the INSERT.
@@ -200,6 +200,6 @@ class Workflow(Generic[S]):
             self.run_hooks(subject, entry)
             return entry
 
-    def run_hooks(self, subject: S, entry: TimelineBase) -> None:
+    def run_hooks(self, subject: S, entry: E) -> None:
         for hook in list(self.hooks):
             hook(subject, entry)

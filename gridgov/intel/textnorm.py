@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from gridgov.core.text import normalize  # noqa: F401 (the one normalisation, shared with cases)
+
 # Excel exports of the message board carry literal "_x000D_" for carriage returns.
-_EXCEL_CR = re.compile(r"_x000[dDaA]_")
-# \W keeps CJK ideographs, letters and digits; everything else (punctuation, spaces) is noise here.
-_NOISE = re.compile(r"[\W_]+")
 
 CHAR_NGRAM_MAX = 3
 WORD_NGRAM_MAX = 2
@@ -32,12 +30,6 @@ STOPWORDS_FILE = Path(__file__).resolve().parent / "data" / "stopwords.txt"
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width → half-width), lower case, strip whitespace and punctuation."""
-    text = _EXCEL_CR.sub(" ", unicodedata.normalize("NFKC", text or ""))
-    return _NOISE.sub("", text.lower())
 
 
 def read_stopwords(path: Path = STOPWORDS_FILE) -> list[str]:

@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 
 from gridgov.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from gridgov.people.models import Role
-from gridgov.people.selectors import user_roles
+from gridgov.people.selectors import Viewer, user_roles
 from gridgov.territory.models import Region, RegionLevel
 from gridgov.territory.scope import covers_any
 
 KPI_ROLES = (Role.LEADER, Role.DISPATCHER, Role.ADMIN)
 
 
-def kpi_scope(user) -> list[Region]:
+def kpi_scope(user: Viewer) -> list[Region]:
     """The top regions this user oversees, shallowest first; empty for everyone else."""
     if user is None or not user.is_authenticated:
         return []
@@ -30,7 +30,7 @@ def in_scope(scope: list[Region], region: Region) -> bool:
     return covers_any(scope, region.path)
 
 
-def kpi_region_for(user, code: str | None) -> tuple[Region, list[Region]]:
+def kpi_region_for(user: Viewer, code: str | None) -> tuple[Region, list[Region]]:
     """The region to report on (default: the user's top region) and the user's scope.
 
     No KPI role at all is 403 (the user may not use the page); a region outside the scope is 404, the

@@ -6,7 +6,9 @@ class KpiConfig(AppConfig):
     label = "kpi"
 
     def ready(self) -> None:
-        # The case measures live in kpi until cases takes them over (see case_measures' docstring).
-        from gridgov.kpi import case_measures
+        # The case and supervision measures are computed with kpi's own case queries, so they live here;
+        # a new domain registers its measures from its own app through `gridgov.measures.registry`.
+        from gridgov.kpi import case_measures, supervision_measures
 
         case_measures.register()
+        supervision_measures.register()  # 吹哨报到 figures on the leaders' KPI page

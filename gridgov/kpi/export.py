@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gridgov.core.spreadsheet import BOLD, append_row
-from gridgov.kpi.registry import UNIT_LABELS
 from gridgov.kpi.selectors import COLUMNS, WHISTLE_COLUMNS, Column, KpiReport, Row
+from gridgov.measures.registry import UNIT_LABELS
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -57,9 +57,9 @@ from gridgov.cases.models import (
 from gridgov.core import clock
 
 # period_from is re-exported: the views and the API parse periods through selectors.
-from gridgov.kpi.period import Period
-from gridgov.kpi.period import period_from as period_from
-from gridgov.kpi.registry import DomainFigures, figures_for
+from gridgov.measures.period import Period
+from gridgov.measures.period import period_from as period_from
+from gridgov.measures.registry import DomainFigures, figures_for
 from gridgov.supervision.models import WhistleCall
 from gridgov.territory.models import Region, RegionLevel
 from gridgov.territory.scope import covers_any, within_q

@@ -12,7 +12,7 @@ from gridgov.core.errors import DomainError
 from gridgov.kpi import selectors
 from gridgov.kpi.access import kpi_region_for
 from gridgov.kpi.export import XLSX_TYPE, report_xlsx
-from gridgov.kpi.registry import UNIT_LABELS, Figure, Unit
+from gridgov.measures.registry import UNIT_LABELS, Figure, Unit
 
 
 def _report(request: HttpRequest) -> selectors.KpiReport:

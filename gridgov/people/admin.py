@@ -36,7 +36,9 @@ class RoleFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        error = rehearse(lambda: apply_role_changes(self, actor=self.request.user))
+        assert self.request is not None  # RoleInline.get_formset sets it before any form is cleaned
+        request = self.request
+        error = rehearse(lambda: apply_role_changes(self, actor=request.user))
         if error is not None:
             raise forms.ValidationError(error.message)
 

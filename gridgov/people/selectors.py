@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from gridgov.people.models import ApiToken, Role, RoleAssignment, User
+
+# Whoever is looking: a signed-in user or the anonymous visitor (every access rule answers for both).
+Viewer = User | AnonymousUser
 
 
 @dataclass
@@ -35,7 +39,7 @@ def signed_in_user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def user_roles(user: User | None) -> RoleSet:
+def user_roles(user: Viewer | None) -> RoleSet:
     if user is None or not user.is_authenticated:
         return RoleSet()
     cached = getattr(user, "_gridgov_roles", None)

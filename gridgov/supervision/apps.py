@@ -7,9 +7,6 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from gridgov.cases import actions as case_actions
-        from gridgov.supervision import measures
-
-        measures.register()  # 吹哨报到 figures on the leaders' KPI page
         from gridgov.core.jobs import register_job
         from gridgov.supervision.actions import lead_must_have_resolved
         from gridgov.supervision.ticks import sla_tick

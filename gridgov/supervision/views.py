@@ -125,7 +125,7 @@ def _default_due(now: datetime) -> str:
 @login_required
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:
-    if not access.may_use_desk(request.user):
+    if not access.may_use_desk(signed_in_user(request)):
         raise DjangoPermissionDenied
     return render(request, "supervision/desk.html", _desk_context(request))
 
@@ -335,7 +335,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         message = apply(request, case)
     except DomainError as exc:
         # Shown on the page the form came from: the desk for desk forms, otherwise the panel.
-        if request.POST.get("from") == "desk" and access.may_use_desk(request.user):
+        if request.POST.get("from") == "desk" and access.may_use_desk(signed_in_user(request)):
             context = _desk_context(request)
             context.update(error=exc.message, error_case=case.pk, error_action=action)
             return render(request, "supervision/desk.html", context, status=exc.status)

@@ -158,7 +158,9 @@ def case_resume(*, actor: User, case_id: int, note: str = "") -> Case:
 
 
 @transaction.atomic
-def case_extension_request(*, actor: User, case_id: int, amount: float, reason: str) -> ExtensionRequest:
+def case_extension_request(
+    *, actor: User, case_id: int, amount: float | str, reason: str
+) -> ExtensionRequest:
     """延期申请 by the handler; the dispatcher approves or rejects it."""
     reason = clean_text(reason, field="reason", label=_("延期理由"), max_len=NOTE_MAX, min_len=2)
     try:

@@ -58,7 +58,7 @@ def detail_context(request: HttpRequest, case: Case, bound: dict | None = None, 
         "left": time_left(case, clock.now()),
         "max_photos": settings.GRIDGOV_MAX_PHOTOS,
         # Staff see the contact details they need to call back; a resident sees their own case anyway.
-        "staff_view": not access.is_requester_only(user),
+        "staff_view": not access.is_requester_only(signed_in_user(request)),
         # Masked for everyone but the requester, the recorder, the dispatcher and the handler.
         "contact": contact,
     }

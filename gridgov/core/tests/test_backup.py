@@ -25,7 +25,9 @@ def test_a_restore_gives_back_exactly_what_was_backed_up(world, tmp_path, capsys
     assert "backup written" in capsys.readouterr().out
 
     # Life goes on after the backup: rows added, changed and deleted.
-    user_create(actor=None, username="latecomer", password="pass-12345", display_name="后来者", phone="13700000000")
+    user_create(
+        actor=None, username="latecomer", password="pass-12345", display_name="后来者", phone="13700000000"
+    )
     Region.objects.filter(pk=world.grid_b.pk).update(name="改名网格")
     world.other_resident.roles.all().delete()
     after = table_fingerprints()

@@ -26,9 +26,9 @@ from datetime import date
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 
-from gridgov.kpi.models import Contribution as ContributionRow
-from gridgov.kpi.models import Rollup
-from gridgov.kpi.period import Period
+from gridgov.measures.models import Contribution as ContributionRow
+from gridgov.measures.models import Rollup
+from gridgov.measures.period import Period
 from gridgov.territory.models import Region, RegionLevel
 from gridgov.territory.scope import within_q
 
@@ -196,7 +196,7 @@ def rollups_rebuild(domain: str | None = None) -> dict[str, int]:
     while no one writes to the domain: a write that commits during the rebuild is counted from its
     stored contribution, which the rebuild replaces.
     """
-    from gridgov.kpi.registry import rollup_sources
+    from gridgov.measures.registry import rollup_sources
 
     written = {}
     for name, recompute in rollup_sources().items():
@@ -252,7 +252,7 @@ class Difference:
 
 def kpi_verify(domain: str | None = None) -> list[Difference]:
     """Recompute each domain's rollups from its records and list every row that differs (empty = exact)."""
-    from gridgov.kpi.registry import rollup_sources
+    from gridgov.measures.registry import rollup_sources
 
     found = []
     for name, recompute in rollup_sources().items():

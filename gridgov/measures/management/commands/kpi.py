@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gridgov.kpi.registry import rollup_sources
-from gridgov.kpi.rollups import kpi_verify, rollups_rebuild
+from gridgov.measures.registry import rollup_sources
+from gridgov.measures.rollups import kpi_verify, rollups_rebuild
 
 SHOWN = 50  # differences printed; the count says how many there are
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.kpi.period import Period
-from gridgov.kpi.registry import Domain, Measure, Unit, Value, percent, register_measures
+from gridgov.measures.period import Period
+from gridgov.measures.registry import Domain, Measure, Unit, Value, percent, register_measures
 from gridgov.territory.models import Region
 
 

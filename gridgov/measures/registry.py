@@ -31,8 +31,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from gridgov.kpi.period import Period
-from gridgov.kpi.rollups import Recompute, rollup_sums
+from gridgov.measures.period import Period
+from gridgov.measures.rollups import Recompute, rollup_sums
 from gridgov.territory.models import Region
 
 Value = int | float | None
