@@ -6,6 +6,13 @@ a two-category catalogue. The personas are the people the tests speak for.
 
 from __future__ import annotations
 
+import os
+import secrets
+
+# Subprocesses the tests start (the worker, a killed submitter) run Django's system checks, which refuse
+# the built-in secret key when DEBUG is off; give the whole run a throwaway key of its own.
+os.environ.setdefault("GRIDGOV_SECRET_KEY", "tests-only-" + secrets.token_urlsafe(32))
+
 import io
 from dataclasses import dataclass
 

@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gridgov.audit.actions import audit_record, snapshot
+from gridgov.catalog import access
 from gridgov.catalog.models import Category, MatterItem, ResponsibleLevel, TimeUnit
-from gridgov.core.errors import Conflict, InvalidInput
+from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied
 from gridgov.people.models import Department, User
 
 # ASCII letters and digits, with '-' inside ("C1-01"); codes end up in URLs, file names and exports.
@@ -57,8 +58,15 @@ def _order(order: int) -> int:
     return order
 
 
+def _may_configure(actor: User | None) -> None:
+    """The system (actor None: the demo builder) or the county's administrator (`access`)."""
+    if actor is not None and not access.may_edit_catalogue(actor):
+        raise PermissionDenied(_("只有县系统管理员可以修改事项清单"), code="forbidden")
+
+
 @transaction.atomic
 def category_create(*, actor: User | None, code: str, name: str, order: int = 0) -> Category:
+    _may_configure(actor)
     code, name, order = _code(code), _name(name, 50), _order(order)
     if Category.objects.filter(code=code).exists():
         raise Conflict(_("类别代码 %(code)s 已存在") % {"code": code}, code="category_code_taken")
@@ -80,6 +88,7 @@ def category_create(*, actor: User | None, code: str, name: str, order: int = 0)
 
 @transaction.atomic
 def category_update(*, actor: User | None, category: Category, name: str, order: int) -> Category:
+    _may_configure(actor)
     name, order = _name(name, 50), _order(order)
     locked = Category.objects.select_for_update().get(pk=category.pk)
     if Category.objects.filter(name=name).exclude(pk=locked.pk).exists():
@@ -144,6 +153,7 @@ def item_create(
     time_unit: str = TimeUnit.WORKING_DAYS,
     photo_required: bool = False,
 ) -> MatterItem:
+    _may_configure(actor)
     code = _code(code)
     category, name = _item_rules(
         category=category,
@@ -187,6 +197,7 @@ def item_update(
     photo_required: bool,
 ) -> MatterItem:
     """Change an item; open cases keep the deadline they were given, new cases get the new one."""
+    _may_configure(actor)
     category, name = _item_rules(
         category=category,
         name=name,
@@ -216,6 +227,7 @@ def item_update(
 
 
 def _set_active(actor: User | None, item: MatterItem, active: bool, action: str) -> MatterItem:
+    _may_configure(actor)
     locked = MatterItem.objects.select_for_update().get(pk=item.pk)
     if locked.active == active:
         return locked  # already so: nothing changes, nothing to record

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.access import may_see_job_runs
 from gridgov.core.errors import DomainError
 from gridgov.core.models import JobRun
 
@@ -139,7 +140,13 @@ class ActionAdmin(admin.ModelAdmin):
 
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
-    """Written only by the worker; an edited row would misstate what ran."""
+    """Written only by the worker; an edited row would misstate what ran. Seen by `core.access`'s rule."""
+
+    def has_module_permission(self, request):
+        return may_see_job_runs(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return may_see_job_runs(request.user)
 
     list_display = ("name", "period_start", "worker", "started_at", "finished_at", "failed")
     list_filter = ("name",)

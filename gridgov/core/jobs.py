@@ -20,15 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import IntegrityError, transaction
-
 from gridgov.core import clock
-from gridgov.core.models import JobRun
+from gridgov.core.actions import job_run_claim, job_run_finish
 
 log = logging.getLogger("gridgov.jobs")
 
 NAME_MAX = 100
-ERROR_MAX = 4000
 
 
 @dataclass(frozen=True)
@@ -62,26 +59,6 @@ def registered_jobs() -> list[Job]:
 def period_start(every_seconds: int, now: datetime) -> datetime:
     epoch = int(now.timestamp())
     return datetime.fromtimestamp(epoch - epoch % every_seconds, tz=UTC)
-
-
-def job_run_claim(*, name: str, period_start: datetime, worker: str) -> JobRun | None:
-    """Insert-or-skip the run of `name` for this period; None when some worker already has it.
-
-    The unique (name, period_start) is the lock: whichever worker inserts first runs the job, on any
-    database, without a lock held while the job runs. The savepoint keeps a lost race from spoiling an
-    outer transaction.
-    """
-    try:
-        with transaction.atomic():
-            return JobRun.objects.create(
-                name=name, period_start=period_start, worker=worker, started_at=clock.now()
-            )
-    except IntegrityError:
-        return None
-
-
-def job_run_finish(*, run: JobRun, error: str = "") -> None:
-    JobRun.objects.filter(pk=run.pk).update(finished_at=clock.now(), error=error[:ERROR_MAX])
 
 
 def run_due_jobs(*, worker: str) -> int:

@@ -7,7 +7,7 @@ from ninja import Router
 
 from gridgov.core.api import ERRORS
 from gridgov.kpi import selectors
-from gridgov.kpi.access import kpi_region_for
+from gridgov.measures.access import kpi_region_for
 
 router = Router(tags=["kpi"])
 

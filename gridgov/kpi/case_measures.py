@@ -25,9 +25,10 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.cases.models import DONE_STATUSES, Case, CaseEvent, CaseStatus, RatingScore, TimelineEntry
 from gridgov.core import clock
+from gridgov.measures.actions import rollup_record
 from gridgov.measures.period import Period
 from gridgov.measures.registry import Domain, Measure, Unit, Value, percent, register_measures
-from gridgov.measures.rollups import Contribution, dims_key, rollup_record
+from gridgov.measures.rollups import Contribution, dims_key
 from gridgov.territory.models import Region
 
 DOMAIN = "cases"

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 
 from gridgov.core.errors import DomainError
 from gridgov.kpi import selectors
-from gridgov.kpi.access import kpi_region_for
 from gridgov.kpi.export import XLSX_TYPE, report_xlsx
+from gridgov.measures.access import kpi_region_for
 from gridgov.measures.registry import UNIT_LABELS, Figure, Unit
 
 

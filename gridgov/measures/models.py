@@ -10,7 +10,7 @@ class Rollup(models.Model):
 
     `count` is how many things were counted; `total` is the sum of their amounts in the measure's integer
     base unit (milliseconds for durations), so a mean is `total / count` summed exactly over any region
-    and period. Rows are only ever incremented (`rollups.rollup_record`) or rebuilt from the records.
+    and period. Rows are only ever incremented (`actions.rollup_record`) or rebuilt from the records.
     """
 
     domain = models.CharField(max_length=32)

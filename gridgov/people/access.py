@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from gridgov.core.errors import NotAuthenticated, PermissionDenied
 from gridgov.people.models import Department, Role, User
 from gridgov.people.selectors import user_roles
-from gridgov.territory.models import Region
+from gridgov.territory.models import Region, RegionLevel
 from gridgov.territory.scope import covers_any
 
 # What a region's administrator or dispatcher may hand out below it. Only a superuser makes
@@ -18,6 +18,16 @@ GRANTABLE: dict[str, set[str]] = {
     Role.ADMIN: {Role.GRID_WORKER, Role.GROUP_HEAD, Role.COLLECTOR, Role.DEPARTMENT, Role.RESIDENT},
     Role.DISPATCHER: {Role.GRID_WORKER, Role.GROUP_HEAD, Role.COLLECTOR, Role.RESIDENT},
 }
+
+
+def is_county_admin(user: User | None) -> bool:
+    """The county's system administrator: a superuser, or the 系统管理员 role on the county itself.
+    County-wide configuration (the matter catalogue, the working calendar) is theirs alone."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or any(
+        region.level == RegionLevel.COUNTY for region in user_roles(user).regions(Role.ADMIN)
+    )
 
 
 def staff_scope(user: User | None) -> dict[str, list[Region]]:

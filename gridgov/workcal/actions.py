@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.audit.actions import Actor, audit_record, snapshot
-from gridgov.core.errors import InvalidInput, NotFound
+from gridgov.core.errors import InvalidInput, NotFound, PermissionDenied
+from gridgov.workcal import access
 from gridgov.workcal.holidays import read_year
 from gridgov.workcal.models import CalendarDay, DaySource
 
@@ -36,6 +37,12 @@ def _actor_id(actor: Actor) -> int | None:
     return getattr(actor, "pk", None)
 
 
+def _may_configure(actor: Actor) -> None:
+    """The system (actor None: the shipped calendar loader) or the county's administrator (`access`)."""
+    if actor is not None and not access.may_edit_calendar(actor):
+        raise PermissionDenied(_("只有县系统管理员可以修改工作日历"), code="forbidden")
+
+
 @transaction.atomic
 def calendar_load_year(*, actor: Actor, year: int) -> LoadResult:
     """Bring the table for `year` in line with data/calendar_<year>.json.
@@ -45,6 +52,7 @@ def calendar_load_year(*, actor: Actor, year: int) -> LoadResult:
     when a provisional year is replaced by the official notice); rows an admin created or edited are
     never touched, because the county's own decision wins over the shipped file.
     """
+    _may_configure(actor)
     try:
         shipped = read_year(year)
     except FileNotFoundError as exc:
@@ -97,6 +105,7 @@ def calendar_day_set(
     *, actor: Actor, day: date, is_workday: bool, name: str = "", note: str = ""
 ) -> CalendarDay:
     """Create or change the override for `day`. An admin's entry counts as confirmed (not provisional)."""
+    _may_configure(actor)
     if len(name) > 40:
         raise InvalidInput(_("名称不能超过 40 个字"), code="calendar_name_too_long")
     if len(note) > 300:
@@ -128,6 +137,7 @@ def calendar_day_set(
 @transaction.atomic
 def calendar_day_clear(*, actor: Actor, day: date) -> None:
     """Remove the override for `day`, so it follows the default week again."""
+    _may_configure(actor)
     row = CalendarDay.objects.select_for_update().filter(date=day).first()
     if row is None:
         raise NotFound(_("%(day)s 没有单独设置") % {"day": day}, code="calendar_day_missing")

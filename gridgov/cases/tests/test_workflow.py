@@ -153,3 +153,12 @@ def test_every_transition_is_reachable_from_a_real_status():
     statuses = set(CaseStatus.values)
     for (source, event), target in TRANSITIONS.items():
         assert source in statuses and target in statuses and event in GATEWAY_EVENTS
+
+
+def test_the_kernel_lists_every_pair_of_the_case_table():
+    from gridgov.cases.workflow import CASE_WORKFLOW, TRANSITIONS
+    from gridgov.core.testing import every_pair
+
+    pairs = list(every_pair(CASE_WORKFLOW))
+    assert len(pairs) == len(CASE_WORKFLOW.statuses()) * len(CASE_WORKFLOW.events())
+    assert {(s, e): to for s, e, to in pairs if to is not None} == dict(TRANSITIONS)

@@ -7,7 +7,7 @@ def rebuild(apps, schema_editor):
     # A database that already has records starts with rollups equal to them. This runs the current
     # rebuild code rather than historical models: on a fresh database (tests, new installs) there is
     # nothing to read, and rollups are derived data, rebuildable at any time with `gridgov kpi rebuild`.
-    from gridgov.measures.rollups import rollups_rebuild
+    from gridgov.measures.actions import rollups_rebuild
 
     rollups_rebuild()
 

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
+from gridgov.measures.actions import rollup_record
 from gridgov.measures.registry import Domain, Measure, Unit, percent, register_measures, unregister_domain
-from gridgov.measures.rollups import Contribution, kpi_verify, rollup_record
+from gridgov.measures.rollups import Contribution, kpi_verify
 
 MARCH = {"start": "2025-03-01", "end": "2025-03-31"}
 _ = gettext_lazy

@@ -22,9 +22,10 @@ from gridgov.cases.models import Case, CaseStatus, RatingScore
 from gridgov.cases.tests import case_flow
 from gridgov.core.errors import DomainError
 from gridgov.kpi.selectors import kpi_report
+from gridgov.measures.actions import rollups_rebuild
 from gridgov.measures.models import Rollup
 from gridgov.measures.period import Period
-from gridgov.measures.rollups import kpi_verify, rollups_rebuild
+from gridgov.measures.rollups import kpi_verify
 from gridgov.supervision.tests.flow import at
 
 POINT_A, POINT_B = (108.305, 22.805), (108.315, 22.805)

@@ -71,7 +71,7 @@ class Command(BaseCommand):
                 f"gridgov demo: added {result['cases']:,} cases and {result['entries']:,} timeline entries in "
                 f"{result['seconds']:.1f} s ({result['rate']:,.0f} cases/s)"
             )
-            from gridgov.measures.rollups import rollups_rebuild
+            from gridgov.measures.actions import rollups_rebuild
 
             # The bulk load bypasses the case actions and so their rollup hook: recount from the rows.
             rollups_rebuild("cases")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gridgov.measures.actions import rollups_rebuild
 from gridgov.measures.registry import rollup_sources
-from gridgov.measures.rollups import kpi_verify, rollups_rebuild
+from gridgov.measures.rollups import kpi_verify
 
 SHOWN = 50  # differences printed; the count says how many there are
 
