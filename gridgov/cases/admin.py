@@ -3,17 +3,7 @@
 from django.contrib import admin
 
 from gridgov.cases.models import Attachment, Case, Rating, TimelineEntry
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from gridgov.core.admin import ReadOnlyMixin
 
 
 class TimelineInline(ReadOnlyMixin, admin.TabularInline):

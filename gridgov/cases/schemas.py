@@ -14,15 +14,6 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
-
-class ErrorOut(Schema):
-    code: str = Field(description="稳定的错误代码，如 case_not_found、invalid_phone、invalid_transition")
-    message: str = Field(description="给用户看的中文说明")
-    fields: dict[str, str | dict[str, str]] | None = Field(
-        None, description="出错的字段；批量派单失败时 rows 为 {受理编号: 原因}"
-    )
-
-
 # ---- inputs ----
 
 

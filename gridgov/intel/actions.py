@@ -1,4 +1,5 @@
-"""Writes to smart-dispatch configuration. Each one records who did it in the audit log."""
+"""Writes of smart dispatch: its configuration (each recorded in the audit log) and the acknowledgement of
+an early warning (recorded on the alert itself: who and when)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.audit.actions import audit_record, snapshot
+from gridgov.core import clock
 from gridgov.core.errors import InvalidInput
-from gridgov.intel.models import DispatchPolicy
+from gridgov.intel import access
+from gridgov.intel.models import Alert, DispatchPolicy
 from gridgov.people.models import User
 
 POLICY_FIELDS = ("auto_dispatch", "min_confidence")
@@ -42,3 +45,15 @@ def dispatch_policy_update(
         after=snapshot(policy, POLICY_FIELDS),
     )
     return policy
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert_id: int) -> tuple[Alert, bool]:
+    """Returns (alert, newly acknowledged); acknowledging twice keeps the first acknowledgement."""
+    access.alert_for(actor, alert_id)
+    alert = Alert.objects.select_for_update().get(pk=alert_id)
+    if alert.acknowledged_at is not None:
+        return alert, False
+    alert.acknowledged_by, alert.acknowledged_at = actor, clock.now()
+    alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    return alert, True

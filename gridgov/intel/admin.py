@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.admin import ActionAdmin
+from gridgov.core.admin import ActionAdmin, ReadOnlyAdmin
 from gridgov.intel.actions import dispatch_policy_update
 from gridgov.intel.models import Alert, DispatchPolicy
 
@@ -27,10 +27,9 @@ class DispatchPolicyAdmin(ActionAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ReadOnlyAdmin):
+    """Raised by the warnings job; acknowledged on the alerts page (`actions.alert_acknowledge`)."""
+
     list_display = ("day", "kind", "summary", "observed", "expected", "acknowledged_at")
     list_filter = ("kind", "day")
     readonly_fields = [f.name for f in Alert._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

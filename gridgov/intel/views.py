@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.cases.access import cases_visible_to
 from gridgov.core.errors import NotFound
-from gridgov.intel import alert_actions
+from gridgov.intel import actions
 from gridgov.intel.access import alerts_visible_to, may_see_alerts
 
 
@@ -30,7 +30,7 @@ def alert_list(request):
 @require_POST
 def alert_acknowledge(request, alert_id: int):
     try:
-        _alert, newly = alert_actions.alert_acknowledge(actor=request.user, alert_id=alert_id)
+        _alert, newly = actions.alert_acknowledge(actor=request.user, alert_id=alert_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     if newly:

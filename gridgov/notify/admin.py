@@ -7,21 +7,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.admin import ActionAdmin
+from gridgov.core.admin import ActionAdmin, ReadOnlyMixin
 from gridgov.core.errors import DomainError
 from gridgov.notify import actions
 from gridgov.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DeliveryInline(ReadOnlyMixin, admin.TabularInline):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.admin import ActionAdmin
+from gridgov.core.admin import ActionAdmin, ReadOnlyAdmin
 from gridgov.territory.actions import region_create, region_update
 from gridgov.territory.models import (
     Compound,
@@ -50,38 +50,43 @@ class RegionAdmin(ActionAdmin):
         )
 
 
+# Households, residents, 联户 groups and the party organisation are written through their actions (the
+# household import, `gridgov import households`; the household domain's pages); the admin only shows them,
+# so nothing here bypasses the import's checks of ID numbers, phones and scope.
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(ReadOnlyAdmin):
     list_display = ("number", "address", "grid", "group")
     search_fields = ("number", "address")
     raw_id_fields = ("grid", "compound", "group")
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(ReadOnlyAdmin):
     list_display = ("name", "household", "is_head")
     search_fields = ("name", "household__number")
     raw_id_fields = ("household", "user")
 
 
 @admin.register(HouseholdGroup)
-class HouseholdGroupAdmin(admin.ModelAdmin):
+class HouseholdGroupAdmin(ReadOnlyAdmin):
     list_display = ("name", "grid", "head")
     raw_id_fields = ("grid", "head")
 
 
-admin.site.register(Compound, list_display=("name", "grid"), raw_id_fields=("grid",))
+@admin.register(Compound)
+class CompoundAdmin(ReadOnlyAdmin):
+    list_display = ("name", "grid")
 
 
 @admin.register(PartyOrganization)
-class PartyOrganizationAdmin(admin.ModelAdmin):
+class PartyOrganizationAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "region")
     list_filter = ("kind",)
     raw_id_fields = ("region", "parent", "leader")
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(admin.ModelAdmin):
+class PartyMemberAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "organization")
     list_filter = ("kind",)
     raw_id_fields = ("organization", "user", "households")
